@@ -1,0 +1,28 @@
+package org.iocsync.web;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The object graph of one web server. */
+@Singleton
+@Component(modules = WebModule.class)
+interface WebComponent {
+  WebServer server();
+
+  AdminPassword adminPassword();
+
+  SetupCode setupCode();
+
+  @Component.Builder
+  interface Builder {
+    @BindsInstance
+    Builder settings(WebSettings settings);
+
+    @BindsInstance
+    Builder clock(Clock clock);
+
+    WebComponent build();
+  }
+}

@@ -1,0 +1,45 @@
+package org.iocsync.web;
+
+import com.squareup.moshi.Moshi;
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.IntoSet;
+import io.javalin.json.JsonMapper;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+
+/** Binds the web server's parts. */
+@Module
+interface WebModule {
+  @Binds
+  JsonMapper jsonMapper(MoshiJsonMapper mapper);
+
+  @Binds
+  @IntoSet
+  Routes debugRoutes(DebugRoutes routes);
+
+  @Binds
+  @IntoSet
+  Routes staticRoutes(StaticRoutes routes);
+
+  @Binds
+  @IntoSet
+  Routes authRoutes(AuthRoutes routes);
+
+  @Binds
+  @IntoSet
+  Routes homeRoutes(HomeRoutes routes);
+
+  @Provides
+  @Singleton
+  static Moshi moshi() {
+    return new Moshi.Builder().add(new RecordAdapterFactory()).build();
+  }
+
+  @Provides
+  @Singleton
+  static SecureRandom secureRandom() {
+    return new SecureRandom();
+  }
+}
