@@ -1,6 +1,7 @@
 package org.iocsync.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -74,9 +75,8 @@ final class MispTypes {
    * @param part the part of the value taken
    * @param kind what that part must look like
    * @param hexLength the number of hex digits when {@code kind} is {@link Kind#HEX}, else 0
-   * @param componentType the MISP type of the part taken (the type itself for the whole value)
    */
-  record Rule(Part part, Kind kind, int hexLength, String componentType) {}
+  record Rule(Part part, Kind kind, int hexLength) {}
 
   /** One side of a type: its own MISP type name and what its values look like. */
   private record Component(String type, Kind kind, int hexLength) {}
@@ -334,9 +334,14 @@ final class MispTypes {
    */
   private static final Map<String, String> SIDE_TYPES = Map.of("ip", "ip-dst", "value", "text");
 
-  private static final Set<String> BUILT_IN_SET = Set.copyOf(BUILT_IN);
+  private static final Set<String> BUILT_IN_SET =
+      Collections.unmodifiableSet(new LinkedHashSet<>(BUILT_IN));
 
   private static final Optional<Rule> MISMATCH = Optional.empty();
+
+  /** The rule of a type this class does not know, for text sets: the whole value, as text. */
+  private static final Optional<Rule> UNKNOWN_AS_TEXT =
+      Optional.of(new Rule(Part.WHOLE, Kind.TEXT, 0));
 
   /** The rules of each known type, by element type; an absent rule is a type mismatch. */
   private static final Map<String, Map<ElementType, Optional<Rule>>> RULES = new HashMap<>();
@@ -351,7 +356,7 @@ final class MispTypes {
 
   /** The names of the types MISP 2.5 describes, in the server's order. */
   static Set<String> builtIn() {
-    return new LinkedHashSet<>(BUILT_IN);
+    return BUILT_IN_SET;
   }
 
   /** Whether {@code type} is one of the types MISP 2.5 describes. */
@@ -389,12 +394,32 @@ final class MispTypes {
     if (rules != null) {
       return rules.get(elementType);
     }
-    return unknownTypeRule(type, elementType);
+    return switch (elementType) {
+      case ALNIC, ALN -> UNKNOWN_AS_TEXT;
+      case IP, PORT, NUM -> MISMATCH;
+    };
   }
 
   /** Whether a value of {@code type} can ever yield a value for a set of {@code elementType}. */
   static boolean canYield(String type, ElementType elementType) {
     return rule(type, elementType).isPresent();
+  }
+
+  /**
+   * The MISP type of the part of a {@code type} value that a set of {@code elementType} takes:
+   * {@code ip-dst} for the address of {@code domain|ip}, {@code md5} for the hash of {@code
+   * filename|md5}, {@code type} itself when the whole value is taken. Empty when the type never
+   * yields a value for the element type.
+   */
+  static Optional<String> componentType(String type, ElementType elementType) {
+    return rule(type, elementType)
+        .map(
+            rule ->
+                switch (rule.part()) {
+                  case WHOLE -> type;
+                  case LEFT -> sideType(type.substring(0, type.indexOf('|')));
+                  case RIGHT -> sideType(type.substring(type.indexOf('|') + 1));
+                });
   }
 
   /** The types among {@code types} that can yield a value for {@code elementType}, in order. */
@@ -408,13 +433,6 @@ final class MispTypes {
     return List.copyOf(result);
   }
 
-  private static Optional<Rule> unknownTypeRule(String type, ElementType elementType) {
-    return switch (elementType) {
-      case ALNIC, ALN -> Optional.of(new Rule(Part.WHOLE, Kind.TEXT, 0, type));
-      case IP, PORT, NUM -> MISMATCH;
-    };
-  }
-
   private static Map<ElementType, Optional<Rule>> rulesOf(String type) {
     Map<ElementType, Optional<Rule>> rules = new EnumMap<>(ElementType.class);
     int bar = type.indexOf('|');
@@ -422,13 +440,16 @@ final class MispTypes {
       if (bar < 0) {
         rules.put(elementType, plainRule(component(type), elementType));
       } else {
-        Component left = component(type.substring(0, bar));
-        Component right =
-            component(SIDE_TYPES.getOrDefault(type.substring(bar + 1), type.substring(bar + 1)));
-        rules.put(elementType, compositeRule(type, left, right, elementType));
+        Component left = component(sideType(type.substring(0, bar)));
+        Component right = component(sideType(type.substring(bar + 1)));
+        rules.put(elementType, compositeRule(left, right, elementType));
       }
     }
     return rules;
+  }
+
+  private static String sideType(String side) {
+    return SIDE_TYPES.getOrDefault(side, side);
   }
 
   private static Component component(String type) {
@@ -440,33 +461,33 @@ final class MispTypes {
   }
 
   private static Optional<Rule> plainRule(Component component, ElementType elementType) {
-    return Optional.ofNullable(rule(Part.WHOLE, component, elementType));
+    return Optional.ofNullable(sideRule(Part.WHOLE, component, elementType));
   }
 
   private static Optional<Rule> compositeRule(
-      String type, Component left, Component right, ElementType elementType) {
+      Component left, Component right, ElementType elementType) {
     switch (elementType) {
       case IP, PORT, NUM -> {
-        Rule fromLeft = rule(Part.LEFT, left, elementType);
+        Rule fromLeft = sideRule(Part.LEFT, left, elementType);
         return Optional.ofNullable(
-            fromLeft != null ? fromLeft : rule(Part.RIGHT, right, elementType));
+            fromLeft != null ? fromLeft : sideRule(Part.RIGHT, right, elementType));
       }
       default -> {
         // Text sets take the indicator of a composite: the address or name of a network pair, the
         // hash of a file pair; a pair of anything else stays whole.
         if (isHash(right.type())) {
-          return Optional.ofNullable(rule(Part.RIGHT, right, elementType));
+          return Optional.ofNullable(sideRule(Part.RIGHT, right, elementType));
         }
         if (left.kind() == Kind.ADDRESS || left.kind() == Kind.HOST) {
-          return Optional.ofNullable(rule(Part.LEFT, left, elementType));
+          return Optional.ofNullable(sideRule(Part.LEFT, left, elementType));
         }
-        return Optional.of(new Rule(Part.WHOLE, Kind.TEXT, 0, type));
+        return Optional.of(new Rule(Part.WHOLE, Kind.TEXT, 0));
       }
     }
   }
 
   /** The rule taking {@code part}, a value of {@code component}, into {@code elementType}. */
-  private static @Nullable Rule rule(Part part, Component component, ElementType elementType) {
+  private static @Nullable Rule sideRule(Part part, Component component, ElementType elementType) {
     Kind kind = component.kind();
     boolean yields =
         switch (elementType) {
@@ -484,6 +505,6 @@ final class MispTypes {
         textSet && (kind == Kind.PORT || kind == Kind.AS_NUMBER || kind == Kind.INTEGER)
             ? Kind.TEXT
             : kind;
-    return new Rule(part, checked, component.hexLength(), component.type());
+    return new Rule(part, checked, component.hexLength());
   }
 }
