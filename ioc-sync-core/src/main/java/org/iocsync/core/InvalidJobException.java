@@ -37,7 +37,7 @@ public final class InvalidJobException extends IllegalArgumentException {
     this.errors = List.copyOf(errors);
   }
 
-  /** Every bad field, in the order of the fields of {@link JobSpec}. */
+  /** Every bad field; {@link JobValidator} lists them in the order of {@link JobSpec}'s fields. */
   public List<FieldError> errors() {
     return errors;
   }

@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  *       so, QRadar sees them so, and converting here could silently disagree with both.
  *   <li>Hashes must have the shape of their type: fixed-length hex for {@code md5}, {@code sha256}
  *       and the like, {@code blocksize:hash:hash} for {@code ssdeep} and {@code impfuzzy}.
- *   <li>Any other text must not contain control characters (line breaks included) or unpaired
- *       surrogates, which QRadar could not store as they were sent.
+ *   <li>Any other text must be one line without control characters, and must not contain unpaired
+ *       surrogates, which cannot be sent as UTF-8.
  *   <li>ALNIC values are lower-cased; ALN values keep their case. Addresses are always written in
  *       lower case.
  *   <li>A value longer than the maximum length, counted in Unicode code points after normalisation,
@@ -76,7 +76,7 @@ final class ValueMapper {
     }
 
     String trimmed = trim(part);
-    String normalised = trimmed.isEmpty() ? null : normalise(trimmed, rule, elementType);
+    @Nullable String normalised = trimmed.isEmpty() ? null : normalise(trimmed, rule, elementType);
     if (normalised == null) {
       return MappingResult.skipped(SkipReason.INVALID_VALUE);
     }

@@ -8,6 +8,7 @@ import static org.iocsync.core.ElementType.IP;
 import static org.iocsync.core.ElementType.NUM;
 import static org.iocsync.core.ElementType.PORT;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,7 +103,7 @@ final class ValueMapperTest {
       "user-agent, Mozilla/5.0 (Evil)",
     })
     void plainTypesYieldTheValueIntoTextSetsOnly(String type, String raw) {
-      assertThat(map(type, raw, ALNIC)).isEqualTo(value(raw.toLowerCase(java.util.Locale.ROOT)));
+      assertThat(map(type, raw, ALNIC)).isEqualTo(value(raw.toLowerCase(Locale.ROOT)));
       assertThat(map(type, raw, ALN)).isEqualTo(value(raw));
       assertThat(map(type, raw, IP)).isEqualTo(skipped(SkipReason.TYPE_MISMATCH));
       assertThat(map(type, raw, PORT)).isEqualTo(skipped(SkipReason.TYPE_MISMATCH));
@@ -117,7 +118,7 @@ final class ValueMapperTest {
       "sha256, E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
     })
     void hashTypesYieldTheHashIntoTextSetsOnly(String type, String raw) {
-      assertThat(map(type, raw, ALNIC)).isEqualTo(value(raw.toLowerCase(java.util.Locale.ROOT)));
+      assertThat(map(type, raw, ALNIC)).isEqualTo(value(raw.toLowerCase(Locale.ROOT)));
       assertThat(map(type, raw, ALN)).isEqualTo(value(raw));
       assertThat(map(type, raw, IP)).isEqualTo(skipped(SkipReason.TYPE_MISMATCH));
       assertThat(map(type, raw, PORT)).isEqualTo(skipped(SkipReason.TYPE_MISMATCH));
@@ -444,7 +445,7 @@ final class ValueMapperTest {
     void acceptsHexOfExactlyTheLengthOfTheType(String type, int length) {
       String hex = "0123456789ABCDEF".repeat(8).substring(0, length);
 
-      assertThat(map(type, hex, ALNIC)).isEqualTo(value(hex.toLowerCase(java.util.Locale.ROOT)));
+      assertThat(map(type, hex, ALNIC)).isEqualTo(value(hex.toLowerCase(Locale.ROOT)));
       assertThat(map(type, hex, ALN)).isEqualTo(value(hex));
       assertThat(map(type, hex.substring(1), ALNIC)).isEqualTo(skipped(SkipReason.INVALID_VALUE));
       assertThat(map(type, hex + "0", ALNIC)).isEqualTo(skipped(SkipReason.INVALID_VALUE));
@@ -469,8 +470,7 @@ final class ValueMapperTest {
           "96:s4Ud1Lj96tHHlZDrwciQmA+4uy1I0G4HYuL8N3TzS8QsO/wqWXLcMSx:sF1LjEtHHlZDrwciQmA+4uy1I0G4HYuL8N3TzS8QsO/wqWXLcMSx";
 
       assertThat(map("ssdeep", ssdeep, ALN)).isEqualTo(value(ssdeep));
-      assertThat(map("ssdeep", ssdeep, ALNIC))
-          .isEqualTo(value(ssdeep.toLowerCase(java.util.Locale.ROOT)));
+      assertThat(map("ssdeep", ssdeep, ALNIC)).isEqualTo(value(ssdeep.toLowerCase(Locale.ROOT)));
       assertThat(map("filename|ssdeep", "a.exe|3:abc:def", ALN)).isEqualTo(value("3:abc:def"));
       assertThat(map("impfuzzy", "48:abc+/:xyz", ALN)).isEqualTo(value("48:abc+/:xyz"));
       assertThat(map("ssdeep", "abc:def:ghi", ALN)).isEqualTo(skipped(SkipReason.INVALID_VALUE));
