@@ -1,0 +1,120 @@
+package org.iocsync.web;
+
+import io.javalin.util.JavalinBindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ioc-sync serve}: runs the web UI until the process is stopped. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the web UI and the scheduler until stopped.",
+      "Standalone it listens on 127.0.0.1:8080; as a QRadar app (QRADAR_APP_ID set) on"
+          + " 0.0.0.0:5000."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "A JSON configuration file whose servers and jobs are checked at start.")
+  @Nullable Path config;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      defaultValue = "ioc-sync-data",
+      description =
+          "Where the database, the secrets' key and the admin password live"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--port", paramLabel = "N", description = "The port to listen on.")
+  @Nullable Integer port;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDR",
+      description = "The address to listen on; 0.0.0.0 for every interface.")
+  @Nullable String bind;
+
+  private final Console console;
+
+  ServeCommand(Console console) {
+    this.console = console;
+    this.stateDir = Path.of("ioc-sync-data");
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Path file = config;
+    if (file != null) {
+      try {
+        new ConfigParser(console.env()).parse(file);
+      } catch (ConfigException e) {
+        console.err().println("Configuration error in " + e.getMessage());
+        return Main.USAGE;
+      }
+    }
+    if (port != null && (port < 0 || port > 65535)) {
+      console.err().println("--port: " + port + " is not a port: use 0 to 65535");
+      return Main.USAGE;
+    }
+
+    WebSettings settings = WebSettings.fromEnvironment(console.env(), bind, port, stateDir);
+    WebComponent component =
+        DaggerWebComponent.builder().settings(settings).clock(Clock.systemUTC()).build();
+    WebServer server = component.server();
+    try {
+      server.start();
+    } catch (JavalinBindException e) {
+      console
+          .err()
+          .println(
+              "Cannot listen on "
+                  + settings.bindAddress()
+                  + ":"
+                  + settings.port()
+                  + ": "
+                  + e.getMessage()
+                  + "; choose another --port or --bind");
+      return Main.FAILED;
+    }
+
+    announce(console, settings, server, component);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "ioc-sync-shutdown"));
+    stopped.await();
+    return Main.OK;
+  }
+
+  /** Says where the UI is and how to get in. */
+  static void announce(
+      Console console, WebSettings settings, WebServer server, WebComponent component) {
+    String host = settings.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : settings.bindAddress();
+    console.out().println("IOC Sync is running at http://" + host + ":" + server.port() + "/");
+    if (settings.qradarApp()) {
+      console.out().println("Open it from the QRadar console; QRadar logs users in.");
+    } else if (!component.adminPassword().isSet()) {
+      console
+          .out()
+          .println(
+              "No admin password is set yet: open the address and set one with the setup code "
+                  + component.setupCode().code());
+    } else {
+      console.out().println("Log in with the admin password.");
+    }
+  }
+}
