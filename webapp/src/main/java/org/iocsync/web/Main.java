@@ -2,6 +2,7 @@ package org.iocsync.web;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -31,7 +32,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, new Console(System.out, System.err, System.getenv(), new CoreRunners())));
+    System.exit(
+        run(
+            args,
+            new Console(
+                System.out,
+                System.err,
+                System.getenv(),
+                new CoreRunners(Connectors.unavailable(), Clock.systemUTC()))));
   }
 
   static int run(String[] args, Console console) {
