@@ -7,6 +7,7 @@ import retrofit2.http.Body;
 import retrofit2.http.DELETE;
 import retrofit2.http.GET;
 import retrofit2.http.Header;
+import retrofit2.http.Headers;
 import retrofit2.http.PATCH;
 import retrofit2.http.POST;
 import retrofit2.http.Path;
@@ -45,6 +46,8 @@ interface CollectionsService {
   @GET("api/reference_data_collections/set_bulk_update_tasks/{id}/results")
   Call<QradarJson.BulkResults> bulkUpdateResults(@Path("id") long id);
 
+  /** Documented as answering {@code text/plain} (an empty 204), unlike every other endpoint. */
   @DELETE("api/reference_data_collections/set_entries/{id}")
+  @Headers("Accept: text/plain")
   Call<Void> deleteEntry(@Path("id") long id);
 }

@@ -6,7 +6,10 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
-/** Adds the credentials, {@code Accept} and, once it is known, the {@code Version} header. */
+/**
+ * Adds the credentials, {@code Accept: application/json} unless the call names another, and, once
+ * it is known, the {@code Version} header.
+ */
 final class QradarHeaders implements Interceptor {
   private final String authHeader;
   private final String authValue;
@@ -20,12 +23,10 @@ final class QradarHeaders implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    Request.Builder request =
-        chain
-            .request()
-            .newBuilder()
-            .header(authHeader, authValue)
-            .header("Accept", "application/json");
+    Request.Builder request = chain.request().newBuilder().header(authHeader, authValue);
+    if (chain.request().header("Accept") == null) {
+      request.header("Accept", "application/json");
+    }
     if (version != null) {
       request.header("Version", version);
     }

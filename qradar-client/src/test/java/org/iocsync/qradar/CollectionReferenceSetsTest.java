@@ -334,6 +334,7 @@ class CollectionReferenceSetsTest {
     RecordedRequest delete = Mock.take(server);
     assertThat(delete.getMethod()).isEqualTo("DELETE");
     assertThat(delete.getTarget()).isEqualTo("/api/reference_data_collections/set_entries/77");
+    assertThat(delete.getHeaders().get("Accept")).isEqualTo("text/plain");
   }
 
   @Test

@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
@@ -31,7 +40,7 @@ class ConnectionTest {
     assertThat(check)
         .isEqualTo(
             new ConnectionCheck(
-                java.util.List.of("15.0", "16.0", "19.0", "20.0", "21.0"),
+                List.of("15.0", "16.0", "19.0", "20.0", "21.0"),
                 "20.0",
                 false,
                 false,
@@ -172,6 +181,39 @@ class ConnectionTest {
     Mock.take(server);
     Mock.take(server);
     assertThat(Mock.take(server).getHeaders().get("Version")).isEqualTo("20.0");
+  }
+
+  @Test
+  void threadsSharingAClientAskForTheVersionsOnce() throws Exception {
+    AtomicInteger versionCalls = new AtomicInteger();
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            if (request.getTarget().startsWith("/api/help/versions")) {
+              versionCalls.incrementAndGet();
+              return Mock.json(200, VERSIONS);
+            }
+            return Mock.json(200, "[]");
+          }
+        });
+    ReferenceSets sets = Mock.client(server).build().referenceSets();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+
+    try {
+      List<Future<List<ReferenceSetInfo>>> lists = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        lists.add(threads.submit(sets::list));
+      }
+      for (Future<List<ReferenceSetInfo>> list : lists) {
+        assertThat(list.get(10, TimeUnit.SECONDS)).isEmpty();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(versionCalls).hasValue(1);
+    assertThat(server.getRequestCount()).isEqualTo(17);
   }
 
   @Test
