@@ -11,6 +11,7 @@ import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
+import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Call;
 
@@ -20,8 +21,10 @@ import retrofit2.Call;
  * is handed out, so no response stays open between pages and memory holds one page.
  *
  * <p>The last page is one whose count plus the {@code X-Skipped-Elements-Count} header (the items
- * MISP's warninglist removed after cutting the page) is below the limit; without that header only
- * an empty page ends the walk, since a short page may just have been filtered.
+ * MISP's warninglist removed after cutting the page) is below the limit. Without that header (MISP
+ * before 2.4.196) only an empty page ends the walk, since a short page may just have been filtered;
+ * and when the query enforces the warninglist, an empty page ends it only once a probe without the
+ * warninglist finds nothing at that page's first position either.
  */
 final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -76,24 +79,43 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
   }
 
   private void fetchNextPage() {
-    int page = lastPage + 1;
-    Call<ResponseBody> call =
-        service.searchAttributes(RequestBody.create(query.requestBody(page), JSON));
+    int number = lastPage + 1;
+    Page page = execute(query.requestBody(number), this::readPage);
+
+    boolean last = page.last;
+    // An older server's empty page may only mean that the warninglist removed a whole page: ask
+    // for the first attribute of that page without the warninglist to tell it from the end.
+    if (last && page.emptyWithoutSkippedCount && Boolean.TRUE.equals(query.enforceWarninglist())) {
+      long position = (long) (number - 1) * query.pageSize();
+      last = !execute(query.probeBody(position), AttributePager::holdsAnAttribute);
+    }
+
+    lastPage = number;
+    exhausted = last;
+    if (!page.fresh.isEmpty()) {
+      highestId = page.fresh.get(page.fresh.size() - 1).id();
+    }
+    current = page.fresh.iterator();
+  }
+
+  private <T> T execute(ByteString body, MispCalls.Parser<T> parser) {
+    Call<ResponseBody> call = service.searchAttributes(RequestBody.create(body, JSON));
     inFlight = call;
+    if (closed) {
+      call.cancel();
+    }
     try {
-      List<MispAttribute> attributes = calls.execute(call, this::readPage);
-      lastPage = page;
-      current = attributes.iterator();
+      return calls.execute(call, parser);
     } finally {
       inFlight = null;
     }
   }
 
   /**
-   * Reads {@code {"response": {"Attribute": [...]}}} (or MISP's empty {@code {"response": []}}),
-   * decides whether it is the last page, and returns the attributes not seen on earlier pages.
+   * Reads {@code {"response": {"Attribute": [...]}}} (or MISP's empty {@code {"response": []}})
+   * into the attributes not seen on earlier pages, and decides whether it is the last page.
    */
-  private List<MispAttribute> readPage(JsonReader reader, Headers headers) throws IOException {
+  private Page readPage(JsonReader reader, Headers headers) throws IOException {
     Page page = null;
     reader.beginObject();
     while (reader.hasNext()) {
@@ -109,22 +131,20 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
     }
 
     Integer skipped = skippedCount(headers);
-    exhausted = skipped != null ? page.returned + skipped < query.pageSize() : page.returned == 0;
+    page.last = skipped != null ? page.returned + skipped < query.pageSize() : page.returned == 0;
+    page.emptyWithoutSkippedCount = skipped == null && page.returned == 0;
 
     // A full page of attributes all seen before means the server repeats pages instead of
     // moving on (it ignores "page"): walking further would never end.
-    if (!exhausted && page.returned > 0 && page.fresh.isEmpty()) {
+    if (!page.last && page.returned > 0 && page.fresh.isEmpty()) {
       throw new MalformedJson(
           "$.response.Attribute",
           "page "
               + (lastPage + 1)
-              + " holds only attributes of earlier pages (the server seems"
-              + " to ignore the page parameter)");
+              + " holds only attributes of earlier pages (the server seems to ignore the page"
+              + " parameter)");
     }
-    if (!page.fresh.isEmpty()) {
-      highestId = page.fresh.get(page.fresh.size() - 1).id();
-    }
-    return page.fresh;
+    return page;
   }
 
   private Page readResponse(JsonReader reader) throws IOException {
@@ -190,6 +210,35 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
     reader.endArray();
   }
 
+  /** Reads a search answer only as far as needed to tell whether it holds an attribute. */
+  private static boolean holdsAnAttribute(JsonReader reader, Headers headers) throws IOException {
+    boolean found = false;
+    reader.beginObject();
+    while (reader.hasNext()) {
+      if (reader.nextName().equals("response") && reader.peek() == JsonReader.Token.BEGIN_OBJECT) {
+        reader.beginObject();
+        while (reader.hasNext()) {
+          if (reader.nextName().equals("Attribute")
+              && reader.peek() == JsonReader.Token.BEGIN_ARRAY) {
+            reader.beginArray();
+            found = reader.hasNext();
+            while (reader.hasNext()) {
+              reader.skipValue();
+            }
+            reader.endArray();
+          } else {
+            reader.skipValue();
+          }
+        }
+        reader.endObject();
+      } else {
+        reader.skipValue();
+      }
+    }
+    reader.endObject();
+    return found;
+  }
+
   private static @Nullable Integer skippedCount(Headers headers) {
     String value = headers.get("X-Skipped-Elements-Count");
     if (value == null) {
@@ -203,9 +252,15 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
     }
   }
 
-  /** What one page held: how many attributes the server returned, and the ones not seen yet. */
+  /** What one page held, and what it says about the pages after it. */
   private static final class Page {
+    /** The attributes not seen on earlier pages. */
     final List<MispAttribute> fresh = new ArrayList<>();
+
+    /** How many attributes the server returned. */
     int returned;
+
+    boolean last;
+    boolean emptyWithoutSkippedCount;
   }
 }

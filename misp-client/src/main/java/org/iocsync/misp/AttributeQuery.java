@@ -20,7 +20,10 @@ import org.jspecify.annotations.Nullable;
  * body, so MISP's own default applies; note that MISP applies <em>no</em> default for {@code
  * to_ids} and {@code published} in JSON searches, so set them when they matter. Besides the filters
  * every page request carries {@code returnFormat: "json"}, {@code page}, {@code limit} and {@code
- * order: "Attribute.id asc"}.
+ * order: "Attribute.id asc"}. One request differs: when a server too old to send {@code
+ * X-Skipped-Elements-Count} (before MISP 2.4.196) answers a query that enforces the warninglist
+ * with an empty page, the client asks for the one attribute at that page's start without {@code
+ * enforceWarninglist}, to tell a page the warninglist emptied from the end of the result.
  *
  * <p>How each filter is sent: types as {@code type} (a list), event ids as {@code eventid} (a list
  * of numbers), tags and excluded tags together as {@code tags} (an excluded tag is prefixed with
@@ -142,12 +145,24 @@ public final class AttributeQuery {
 
   /** Returns the JSON body of the request for one page (1-based) of this query. */
   ByteString requestBody(int page) {
+    return body(page, pageSize, true);
+  }
+
+  /**
+   * Returns the JSON body of a request for the one attribute at a 0-based position of this query's
+   * result before warninglist filtering: the same filters without {@code enforceWarninglist}.
+   */
+  ByteString probeBody(long position) {
+    return body(position + 1, 1, false);
+  }
+
+  private ByteString body(long page, int limit, boolean withWarninglist) {
     Buffer buffer = new Buffer();
     try (JsonWriter json = JsonWriter.of(buffer)) {
       json.beginObject();
       json.name("returnFormat").value("json");
       json.name("page").value(page);
-      json.name("limit").value(pageSize);
+      json.name("limit").value(limit);
       json.name("order").value("Attribute.id asc");
       if (!types.isEmpty()) {
         json.name("type").beginArray();
@@ -191,7 +206,7 @@ public final class AttributeQuery {
         json.name("event_timestamp");
         eventTimestamp.write(json);
       }
-      if (enforceWarninglist != null) {
+      if (enforceWarninglist != null && withWarninglist) {
         json.name("enforceWarninglist").value(enforceWarninglist.booleanValue());
       }
       if (includeEventTags != null) {

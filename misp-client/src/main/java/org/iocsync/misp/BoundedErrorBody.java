@@ -18,9 +18,8 @@ final class BoundedErrorBody implements Interceptor {
     if (response.isSuccessful()) {
       return response;
     }
-    try (ResponseBody original = response.body()) {
-      ResponseBody start = response.peekBody(MAX_BYTES);
-      return response.newBuilder().body(start).build();
-    }
+    ResponseBody start = response.peekBody(MAX_BYTES);
+    response.close();
+    return response.newBuilder().body(start).build();
   }
 }

@@ -49,7 +49,10 @@ import retrofit2.Retrofit;
  *
  * Pages are requested in ascending {@code Attribute.id} order, and the stream yields each attribute
  * at most once, in that order. Data that does not change during the read is read completely,
- * however short MISP's warninglist filtering makes some pages. When attributes change during the
+ * however short or empty MISP's warninglist filtering makes some pages (see {@link AttributeQuery}
+ * for the one extra request this costs on servers before 2.4.196). A server that breaks paging (a
+ * page over the limit, ids out of order, a page repeated) fails the read with a {@link
+ * MispMalformedResponseException} rather than making it endless. When attributes change during the
  * read, MISP's pages shift: an attribute that enters the result set below the current position
  * moves the later ones up a place (the client drops the repeat), and one that leaves it (deleted,
  * unpublished, retagged, {@code to_ids} turned off, or edited out of a time window) moves them down

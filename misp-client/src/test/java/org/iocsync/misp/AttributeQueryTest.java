@@ -122,6 +122,17 @@ class AttributeQueryTest {
   }
 
   @Test
+  void aProbeAsksForOneAttributeAtAPositionWithoutTheWarninglist() {
+    AttributeQuery query =
+        AttributeQuery.builder().types("md5").enforceWarninglist(true).pageSize(100).build();
+
+    assertThat(query.probeBody(200).utf8())
+        .isEqualTo(
+            "{\"returnFormat\":\"json\",\"page\":201,\"limit\":1,"
+                + "\"order\":\"Attribute.id asc\",\"type\":[\"md5\"]}");
+  }
+
+  @Test
   void boundsThePageSize() {
     assertThat(AttributeQuery.all().pageSize()).isEqualTo(1000);
     assertThat(AttributeQuery.builder().pageSize(1).build().pageSize()).isEqualTo(1);

@@ -174,6 +174,7 @@ class MispClientTest {
   @Test
   void searchPostsRestSearchWithTheQueryAsJsonBody() {
     server.enqueue(MispFixtures.page(1, 0));
+    server.enqueue(MispFixtures.page(1, 0));
     AttributeQuery query =
         AttributeQuery.builder()
             .types("ip-src", "ip-dst|port")
@@ -209,6 +210,10 @@ class MispClientTest {
                 + "\"attribute_timestamp\":[1600000000,1600003600],"
                 + "\"event_timestamp\":[1500000000,1700000000],"
                 + "\"enforceWarninglist\":true,\"includeEventTags\":false}");
+    assertThat(take(server).getBody().utf8())
+        .as("the probe that tells an empty, filtered page from the end")
+        .startsWith("{\"returnFormat\":\"json\",\"page\":1,\"limit\":1,")
+        .doesNotContain("enforceWarninglist");
   }
 
   @Test

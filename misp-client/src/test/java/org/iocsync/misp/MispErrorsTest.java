@@ -8,10 +8,14 @@ import static org.iocsync.misp.MispFixtures.json;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
+import okhttp3.Call;
+import okhttp3.EventListener;
+import okhttp3.OkHttpClient;
 import org.iocsync.http.HttpSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +144,34 @@ class MispErrorsTest {
                   .hasSizeLessThanOrEqualTo(201);
               assertThat(e).hasMessageContaining("answered GET /servers/getVersion with HTTP 502");
             });
+  }
+
+  @Test
+  void readsOnlyTheStartOfAHugeErrorBody() {
+    AtomicLong bytesRead = new AtomicLong();
+    EventListener listener =
+        new EventListener() {
+          @Override
+          public void responseBodyEnd(Call call, long byteCount) {
+            bytesRead.set(byteCount);
+          }
+        };
+    MispClient client =
+        MispFixtures.client(
+            server,
+            HttpSettings.builder()
+                .okHttpClient(new OkHttpClient.Builder().eventListener(listener).build())
+                .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(500)
+            .setHeader("Content-Type", "text/html")
+            .body("<html>" + "x".repeat(8_000_000))
+            .build());
+
+    assertThatThrownBy(client::version).isInstanceOf(MispServerException.class);
+
+    assertThat(bytesRead.get()).isPositive().isLessThan(1_000_000);
   }
 
   @Test

@@ -9,11 +9,15 @@ import static org.iocsync.misp.MispFixtures.take;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
@@ -87,6 +91,35 @@ class MispPagingTest {
 
     assertThat(ids).hasSize(170).doesNotHaveDuplicates().isSorted();
     assertThat(server.getRequestCount()).isEqualTo(4);
+  }
+
+  @Test
+  void probesAnEmptyPageOfAnOlderServerWithoutTheWarninglistBeforeEnding() {
+    AttributeQuery query =
+        AttributeQuery.builder().enforceWarninglist(true).toIds(true).pageSize(100).build();
+    server.enqueue(page(1, 100));
+    server.enqueue(page(101, 0));
+    server.enqueue(page(150, 1));
+    server.enqueue(page(201, 30));
+    server.enqueue(page(231, 0));
+    server.enqueue(page(231, 0));
+
+    assertThat(ids(client.searchAttributes(query))).hasSize(130).doesNotHaveDuplicates();
+
+    assertThat(server.getRequestCount()).isEqualTo(6);
+    String filters = ",\"order\":\"Attribute.id asc\",\"to_ids\":1";
+    assertThat(take(server).getBody().utf8())
+        .isEqualTo(
+            "{\"returnFormat\":\"json\",\"page\":1,\"limit\":100"
+                + filters
+                + ",\"enforceWarninglist\":true}");
+    assertThat(take(server).getBody().utf8()).contains("\"page\":2,");
+    assertThat(take(server).getBody().utf8())
+        .isEqualTo("{\"returnFormat\":\"json\",\"page\":101,\"limit\":1" + filters + "}");
+    assertThat(take(server).getBody().utf8()).contains("\"page\":3,");
+    assertThat(take(server).getBody().utf8()).contains("\"page\":4,");
+    assertThat(take(server).getBody().utf8())
+        .isEqualTo("{\"returnFormat\":\"json\",\"page\":301,\"limit\":1" + filters + "}");
   }
 
   @Test
@@ -253,6 +286,23 @@ class MispPagingTest {
 
     assertThat(attributes.hasNext()).isFalse();
     assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void closingTheStreamFromAnotherThreadCancelsThePageInFlight() throws Exception {
+    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+    Stream<MispAttribute> stream = client.searchAttributes(pagesOf100);
+    CompletableFuture<Long> reader = CompletableFuture.supplyAsync(stream::count);
+    take(server);
+
+    stream.close();
+
+    assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(MispTransportException.class)
+        .hasMessageContaining("POST /attributes/restSearch");
+    assertThat(calls.unfinished()).isZero();
   }
 
   private static List<Long> ids(Stream<MispAttribute> attributes) {
