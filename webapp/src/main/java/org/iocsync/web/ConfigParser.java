@@ -116,7 +116,7 @@ final class ConfigParser {
       throw new ConfigException(file.toString(), List.of(new ConfigError("$", e.getMessage())));
     } catch (IOException e) {
       throw new ConfigException(
-          file.toString(), List.of(new ConfigError("$", "cannot be read: " + e.getMessage())));
+          file.toString(), List.of(new ConfigError("$", StrictJsonReader.readFailure(e))));
     }
 
     if (!reader.errors().isEmpty() || misp == null || qradar == null) {
@@ -360,7 +360,7 @@ final class ConfigParser {
           file.toString(), List.of(new ConfigError("$", "does not exist: check --config")));
     } catch (IOException e) {
       throw new ConfigException(
-          file.toString(), List.of(new ConfigError("$", "cannot be read: " + e.getMessage())));
+          file.toString(), List.of(new ConfigError("$", StrictJsonReader.readFailure(e))));
     }
   }
 

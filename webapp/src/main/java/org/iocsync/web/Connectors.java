@@ -1,5 +1,6 @@
 package org.iocsync.web;
 
+import java.util.Set;
 import org.iocsync.core.ConnectionSettings;
 import org.iocsync.core.IndicatorSource;
 import org.iocsync.core.SetTarget;
@@ -13,22 +14,21 @@ interface Connectors {
   SetTarget qradar(ConnectionSettings settings, Secret token);
 
   /**
-   * The connectors of this build. The adapters from the core's ports to the real MISP and QRadar
-   * clients are not part of it yet; until they are, using a server says so plainly.
+   * Asks MISP for its version with these settings.
+   *
+   * @return a line for a person, such as {@code MISP 2.5.1}
+   * @throws RuntimeException whose message says what failed and how to fix it
    */
-  static Connectors unavailable() {
-    return new Connectors() {
-      @Override
-      public IndicatorSource misp(ConnectionSettings settings, Secret key) {
-        throw new IllegalStateException(
-            "this build cannot reach MISP yet: its adapter to the MISP client is missing");
-      }
+  String testMisp(ConnectionSettings settings, Secret key);
 
-      @Override
-      public SetTarget qradar(ConnectionSettings settings, Secret token) {
-        throw new IllegalStateException(
-            "this build cannot reach QRadar yet: its adapter to the QRadar client is missing");
-      }
-    };
-  }
+  /** The attribute types MISP knows, from its {@code describeTypes}. */
+  Set<String> mispTypes(ConnectionSettings settings, Secret key);
+
+  /**
+   * Asks QRadar which API versions it offers, with these settings.
+   *
+   * @return a line for a person, such as {@code QRadar API 20.0}
+   * @throws RuntimeException whose message says what failed and how to fix it
+   */
+  String testQradar(ConnectionSettings settings, Secret token);
 }

@@ -39,7 +39,7 @@ public final class Main {
                 System.out,
                 System.err,
                 System.getenv(),
-                new CoreRunners(Connectors.unavailable(), Clock.systemUTC()))));
+                new CoreRunners(new ClientConnectors(), Clock.systemUTC()))));
   }
 
   static int run(String[] args, Console console) {

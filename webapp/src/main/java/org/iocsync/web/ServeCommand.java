@@ -68,7 +68,11 @@ final class ServeCommand implements Callable<Integer> {
 
     WebSettings settings = WebSettings.fromEnvironment(console.env(), bind, port, stateDir);
     WebComponent component =
-        DaggerWebComponent.builder().settings(settings).clock(Clock.systemUTC()).build();
+        DaggerWebComponent.builder()
+            .settings(settings)
+            .clock(Clock.systemUTC())
+            .connectors(new ClientConnectors())
+            .build();
     WebServer server = component.server();
     try {
       server.start();

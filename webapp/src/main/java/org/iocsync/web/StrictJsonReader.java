@@ -2,6 +2,7 @@ package org.iocsync.web;
 
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -287,6 +288,13 @@ final class StrictJsonReader {
               + " (a missing or extra comma, quote or bracket? comments are not allowed)";
     }
     return new MalformedJsonException("is not valid JSON: " + message);
+  }
+
+  /** What a failure to read the text says to its writer. */
+  static String readFailure(IOException e) {
+    return e instanceof EOFException
+        ? "is not valid JSON: it ends early (a missing closing bracket, brace or quote?)"
+        : "cannot be read: " + e.getMessage();
   }
 
   private static String expected(Kind kind) {

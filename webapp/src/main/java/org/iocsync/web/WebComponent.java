@@ -23,6 +23,9 @@ interface WebComponent {
     @BindsInstance
     Builder clock(Clock clock);
 
+    @BindsInstance
+    Builder connectors(Connectors connectors);
+
     WebComponent build();
   }
 }

@@ -8,6 +8,8 @@ import dagger.multibindings.IntoSet;
 import io.javalin.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
+import org.iocsync.core.SqliteStore;
+import org.iocsync.core.Store;
 
 /** Binds the web server's parts. */
 @Module
@@ -30,6 +32,16 @@ interface WebModule {
   @Binds
   @IntoSet
   Routes homeRoutes(HomeRoutes routes);
+
+  @Binds
+  @IntoSet
+  Routes apiRoutes(ApiRoutes routes);
+
+  @Provides
+  @Singleton
+  static Store store(WebSettings settings) {
+    return SqliteStore.builder().stateDirectory(settings.stateDir()).build();
+  }
 
   @Provides
   @Singleton

@@ -20,12 +20,21 @@ final class WebServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
   private final WebSettings settings;
+  private final SyncService service;
+  private final LogBuffer logs;
   private final Javalin app;
 
   @Inject
   WebServer(
-      WebSettings settings, JsonMapper jsonMapper, SecurityFilter security, Set<Routes> routes) {
+      WebSettings settings,
+      JsonMapper jsonMapper,
+      SecurityFilter security,
+      Set<Routes> routes,
+      SyncService service,
+      LogBuffer logs) {
     this.settings = settings;
+    this.service = service;
+    this.logs = logs;
     this.app =
         Javalin.create(
             config -> {
@@ -55,6 +64,7 @@ final class WebServer implements AutoCloseable {
    * @throws io.javalin.util.JavalinBindException if the address or port cannot be bound
    */
   WebServer start() {
+    logs.attach();
     app.start(settings.bindAddress(), settings.port());
     LOG.info("Web UI listening on http://{}:{}/", settings.bindAddress(), port());
     return this;
@@ -67,12 +77,17 @@ final class WebServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    service.close();
+    logs.detach();
   }
 
   private static void refused(HttpResponseException e, Context ctx) {
     ctx.status(e.getStatus());
     if (SecurityFilter.isApi(ctx)) {
-      ctx.json(new ApiError(e.getMessage()));
+      ctx.json(
+          e instanceof ApiRoutes.InvalidRequest invalid
+              ? new ApiError(e.getMessage(), invalid.fields())
+              : new ApiError(e.getMessage()));
     } else {
       ctx.html(
           Layout.page(

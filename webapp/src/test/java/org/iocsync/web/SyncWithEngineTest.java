@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.iocsync.core.ConnectionSettings;
-import org.iocsync.core.IndicatorSource;
-import org.iocsync.core.SetTarget;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncWithEngineTest {
   @TempDir Path folder;
 
-  private final MemoryMisp misp = new MemoryMisp();
-  private final MemoryQradar qradar = new MemoryQradar();
+  private final MemoryConnectors connectors = new MemoryConnectors();
+  private final MemoryMisp misp = connectors.misp;
+  private final MemoryQradar qradar = connectors.qradar;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private Path config;
@@ -110,18 +108,6 @@ class SyncWithEngineTest {
     args[2] = config.toString();
     args[3] = "--state-dir=" + folder.resolve("state");
     System.arraycopy(options, 0, args, 4, options.length);
-    Connectors connectors =
-        new Connectors() {
-          @Override
-          public IndicatorSource misp(ConnectionSettings settings, Secret key) {
-            return misp;
-          }
-
-          @Override
-          public SetTarget qradar(ConnectionSettings settings, Secret token) {
-            return qradar;
-          }
-        };
     Console console =
         new Console(
             new PrintStream(out, true, StandardCharsets.UTF_8),

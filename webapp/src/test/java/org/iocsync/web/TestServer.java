@@ -9,11 +9,13 @@ final class TestServer implements AutoCloseable {
   static final String PASSWORD = "correct horse battery";
 
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+  final MemoryConnectors connectors = new MemoryConnectors();
   final WebComponent component;
   final WebServer server;
 
   private TestServer(WebSettings settings) {
-    this.component = DaggerWebComponent.builder().settings(settings).clock(clock).build();
+    this.component =
+        DaggerWebComponent.builder().settings(settings).clock(clock).connectors(connectors).build();
     this.server = component.server().start();
   }
 
