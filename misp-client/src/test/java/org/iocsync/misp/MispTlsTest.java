@@ -88,6 +88,16 @@ class MispTlsTest {
   }
 
   @Test
+  void reachesAnUntrustedServerOnlyWithTheExplicitLabOptOut() {
+    server.enqueue(json("{\"version\":\"2.5.1\"}"));
+
+    MispVersion version =
+        client(HttpSettings.builder().trustAllCertificatesInsecurely().build()).version();
+
+    assertThat(version.version()).isEqualTo("2.5.1");
+  }
+
+  @Test
   void presentsAClientCertificateWhenTheServerRequiresOne() throws Exception {
     server.requireClientAuth();
     server.enqueue(json("{\"version\":\"2.5.1\"}"));
