@@ -1,0 +1,32 @@
+package org.iocsync.core;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the sync engine writes values: QRadar's reference sets, through an adapter of its client,
+ * or a fake in tests. Each method throws {@link TargetException} when QRadar fails; whether the
+ * failure is {@linkplain TargetException#retryable() retryable} decides whether the engine tries
+ * again.
+ */
+public interface SetTarget {
+  /** The set called {@code name}, or empty when QRadar has none. */
+  Optional<ReferenceSet> find(String name);
+
+  /** Creates a set; {@code timeToLive} null means values never expire. */
+  ReferenceSet create(String name, ElementType elementType, @Nullable String timeToLive);
+
+  /**
+   * Adds {@code values} to the set. Adding a value the set already holds is harmless. Every value
+   * appears in the result, either accepted or rejected; one the result omits counts as not sent.
+   */
+  AddResult add(String set, List<String> values);
+
+  /** Removes {@code values} from the set; a value the set does not hold is no error. */
+  void remove(String set, List<String> values);
+
+  /** Streams the values the set holds now, a page at a time. The caller closes the stream. */
+  Stream<String> values(String set);
+}
