@@ -90,6 +90,7 @@ final class ServeCommand implements Callable<Integer> {
       return Main.FAILED;
     }
 
+    component.schedule().start();
     announce(console, settings, server, component);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

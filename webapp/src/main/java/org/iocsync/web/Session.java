@@ -1,6 +1,7 @@
 package org.iocsync.web;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** One browser's session: its id (the cookie's value), its CSRF token and whether it logged in. */
 final class Session {
@@ -9,6 +10,10 @@ final class Session {
   private final boolean authenticated;
   private final Instant created;
   private volatile Instant lastSeen;
+  private volatile @Nullable Notice notice;
+
+  /** A message for the next page the session sees, after a form redirected. */
+  record Notice(boolean ok, String message) {}
 
   Session(String id, String csrfToken, boolean authenticated, Instant created) {
     this.id = id;
@@ -40,6 +45,17 @@ final class Session {
 
   void touch(Instant now) {
     lastSeen = now;
+  }
+
+  void notice(boolean ok, String message) {
+    notice = new Notice(ok, message);
+  }
+
+  /** Takes the pending notice, if any. */
+  @Nullable Notice takeNotice() {
+    Notice taken = notice;
+    notice = null;
+    return taken;
   }
 
   @Override

@@ -114,6 +114,14 @@ final class SyncService implements AutoCloseable {
     return engine().dryRun(name, RunKind.FULL);
   }
 
+  /** Whether both connections and their secrets are saved, so that jobs can run. */
+  boolean ready() {
+    return store.connection(Server.MISP).isPresent()
+        && store.connection(Server.QRADAR).isPresent()
+        && secretSet(Server.MISP)
+        && secretSet(Server.QRADAR);
+  }
+
   Optional<ConnectionSettings> connection(Server server) {
     return store.connection(server);
   }

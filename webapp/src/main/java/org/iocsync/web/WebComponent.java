@@ -15,6 +15,10 @@ interface WebComponent {
 
   SetupCode setupCode();
 
+  Schedule schedule();
+
+  SyncService service();
+
   @Component.Builder
   interface Builder {
     @BindsInstance

@@ -21,6 +21,7 @@ final class WebServer implements AutoCloseable {
 
   private final WebSettings settings;
   private final SyncService service;
+  private final Schedule schedule;
   private final LogBuffer logs;
   private final Javalin app;
 
@@ -31,8 +32,10 @@ final class WebServer implements AutoCloseable {
       SecurityFilter security,
       Set<Routes> routes,
       SyncService service,
+      Schedule schedule,
       LogBuffer logs) {
     this.settings = settings;
+    this.schedule = schedule;
     this.service = service;
     this.logs = logs;
     this.app =
@@ -77,6 +80,7 @@ final class WebServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    schedule.close();
     service.close();
     logs.detach();
   }

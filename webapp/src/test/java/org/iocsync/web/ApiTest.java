@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -331,7 +332,7 @@ class ApiTest {
       if (status.contains(expected) && !status.contains("\"running\":true")) {
         return status;
       }
-      Thread.onSpinWait();
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }
     throw new AssertionError("Status never showed " + expected + ": " + status);
   }
