@@ -370,7 +370,7 @@ public final class JobValidator {
    * The length of the QRadar interval {@code text} ({@code "30 days"}, {@code "1 year 6 months"})
    * in seconds, or 0 when it is none or is empty.
    */
-  private static long intervalSeconds(String text) {
+  static long intervalSeconds(String text) {
     if (text.length() > MAX_TIME_TO_LIVE_LENGTH) {
       return 0;
     }
