@@ -31,7 +31,6 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
 
   private final MispService service;
   private final MispCalls calls;
-  private final MispJson json;
   private final AttributeQuery query;
 
   private Iterator<MispAttribute> current = Collections.emptyIterator();
@@ -41,10 +40,9 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
   private volatile boolean closed;
   private volatile @Nullable Call<ResponseBody> inFlight;
 
-  AttributePager(MispService service, MispCalls calls, MispJson json, AttributeQuery query) {
+  AttributePager(MispService service, MispCalls calls, AttributeQuery query) {
     this.service = service;
     this.calls = calls;
-    this.json = json;
     this.query = query;
   }
 
@@ -178,21 +176,20 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
     long previousId = 0;
     reader.beginArray();
     while (reader.hasNext()) {
-      String path = reader.getPath();
       if (page.returned == query.pageSize()) {
         throw new MalformedJson(
-            path,
+            "$.response.Attribute[" + page.returned + "]",
             "more attributes than the page limit of "
                 + query.pageSize()
                 + " (the server ignores paging; a proxy that drops the Content-Type header"
                 + " causes this)");
       }
-      MispAttribute attribute = json.attribute(reader);
+      MispAttribute attribute = MispJson.attribute(reader);
       page.returned++;
 
       if (attribute.id() <= previousId) {
         throw new MalformedJson(
-            path + ".id",
+            "$.response.Attribute[" + (page.returned - 1) + "].id",
             "id "
                 + attribute.id()
                 + " after id "

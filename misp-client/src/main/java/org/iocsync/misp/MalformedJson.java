@@ -1,17 +1,22 @@
 package org.iocsync.misp;
 
-/** A JSON answer that parses but does not hold what this client needs, and where. */
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JSON answer that parses but does not hold what this client needs, and where: a null path means
+ * wherever the reader stands when the exception reaches it.
+ */
 final class MalformedJson extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final String path;
+  private final @Nullable String path;
 
-  MalformedJson(String path, String problem) {
+  MalformedJson(@Nullable String path, String problem) {
     super(problem);
     this.path = path;
   }
 
-  String path() {
+  @Nullable String path() {
     return path;
   }
 }

@@ -16,6 +16,7 @@ import okhttp3.Request;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
+import okio.Okio;
 import org.iocsync.http.BodyExcerpt;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Call;
@@ -36,10 +37,12 @@ final class MispCalls {
 
   private final String serverUrl;
   private final String apiKey;
+  private final long maxTokenBytes;
 
-  MispCalls(String serverUrl, String apiKey) {
+  MispCalls(String serverUrl, String apiKey, long maxTokenBytes) {
     this.serverUrl = serverUrl;
     this.apiKey = apiKey;
+    this.maxTokenBytes = maxTokenBytes;
   }
 
   <T> T execute(Call<ResponseBody> call, Parser<T> parser) {
@@ -64,11 +67,13 @@ final class MispCalls {
       if (notJson != null) {
         throw malformed(what, "$", notJson);
       }
-      JsonReader reader = JsonReader.of(body.source());
+      JsonReader reader =
+          JsonReader.of(Okio.buffer(new BoundedTokens(body.source(), maxTokenBytes)));
       try {
         return parser.parse(reader, response.headers());
       } catch (MalformedJson e) {
-        throw malformed(what, e.path(), e.getMessage());
+        String path = e.path();
+        throw malformed(what, path != null ? path : reader.getPath(), e.getMessage());
       } catch (JsonDataException | JsonEncodingException e) {
         throw malformed(what, reader.getPath(), e.getMessage());
       }

@@ -62,8 +62,9 @@ import retrofit2.Retrofit;
  */
 public final class MispClient {
   /**
-   * The longest JSON text accepted for one value (1 MiB); a longer one is a {@link
-   * MispMalformedResponseException} rather than a memory exhaustion.
+   * The longest JSON text accepted for one value (a string, a name or a number) of an answer: 1
+   * MiB, checked to within 8 KiB, whether the client uses the field or skips it. A longer one is a
+   * {@link MispMalformedResponseException} rather than a memory exhaustion.
    */
   public static final long MAX_VALUE_BYTES = 1024 * 1024;
 
@@ -73,7 +74,6 @@ public final class MispClient {
   private final HttpUrl baseUrl;
   private final MispService service;
   private final MispCalls calls;
-  private final MispJson json;
 
   private MispClient(HttpUrl baseUrl, String apiKey, HttpSettings http) {
     OkHttpClient client =
@@ -92,8 +92,7 @@ public final class MispClient {
             .validateEagerly(true)
             .build()
             .create(MispService.class);
-    this.calls = new MispCalls(baseUrl.toString(), apiKey);
-    this.json = new MispJson(MAX_VALUE_BYTES);
+    this.calls = new MispCalls(baseUrl.toString(), apiKey, MAX_VALUE_BYTES);
   }
 
   public static Builder builder() {
@@ -112,7 +111,7 @@ public final class MispClient {
    * @throws MispException if the call fails; see the subclasses
    */
   public MispVersion version() {
-    return calls.execute(service.version(), (reader, headers) -> json.version(reader));
+    return calls.execute(service.version(), (reader, headers) -> MispJson.version(reader));
   }
 
   /**
@@ -122,7 +121,7 @@ public final class MispClient {
    * @throws MispException if the call fails; see the subclasses
    */
   public MispTypes describeTypes() {
-    return calls.execute(service.describeTypes(), (reader, headers) -> json.types(reader));
+    return calls.execute(service.describeTypes(), (reader, headers) -> MispJson.types(reader));
   }
 
   /**
@@ -142,7 +141,7 @@ public final class MispClient {
               + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
               + "\" is neither a number nor a UUID");
     }
-    return calls.execute(service.event(id), (reader, headers) -> json.eventView(reader));
+    return calls.execute(service.event(id), (reader, headers) -> MispJson.eventView(reader));
   }
 
   /**
@@ -159,7 +158,7 @@ public final class MispClient {
    */
   public Stream<MispAttribute> searchAttributes(AttributeQuery query) {
     Objects.requireNonNull(query, "query");
-    AttributePager pager = new AttributePager(service, calls, json, query);
+    AttributePager pager = new AttributePager(service, calls, query);
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(
                 pager, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT),

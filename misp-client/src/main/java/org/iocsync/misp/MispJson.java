@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import okio.Buffer;
-import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,14 +72,10 @@ final class MispJson {
           .parseDefaulting(ChronoField.OFFSET_SECONDS, 0)
           .toFormatter();
 
-  private final long maxValueBytes;
-
-  MispJson(long maxValueBytes) {
-    this.maxValueBytes = maxValueBytes;
-  }
+  private MispJson() {}
 
   /** Reads {@code {"version": "2.5.1", ...}}. */
-  MispVersion version(JsonReader reader) throws IOException {
+  static MispVersion version(JsonReader reader) throws IOException {
     String version = null;
     String path = reader.getPath();
     reader.beginObject();
@@ -97,7 +91,7 @@ final class MispJson {
   }
 
   /** Reads {@code {"result": {"types": [...], "categories": [...], ...}}}. */
-  MispTypes types(JsonReader reader) throws IOException {
+  static MispTypes types(JsonReader reader) throws IOException {
     MispTypes types = null;
     String path = reader.getPath();
     reader.beginObject();
@@ -112,7 +106,7 @@ final class MispJson {
     return required(types, path, "result");
   }
 
-  private MispTypes typesResult(JsonReader reader) throws IOException {
+  private static MispTypes typesResult(JsonReader reader) throws IOException {
     List<String> types = null;
     List<String> categories = List.of();
     Map<String, List<String>> categoryTypes = Map.of();
@@ -134,15 +128,14 @@ final class MispJson {
           defaults = defaults(reader);
           break;
         default:
-          reader.skipName();
-          reader.skipValue();
+          skipField(reader);
       }
     }
     reader.endObject();
     return new MispTypes(required(types, path, "types"), categories, categoryTypes, defaults);
   }
 
-  private Map<String, List<String>> categoryTypes(JsonReader reader) throws IOException {
+  private static Map<String, List<String>> categoryTypes(JsonReader reader) throws IOException {
     Map<String, List<String>> categoryTypes = new LinkedHashMap<>();
     if (skippedNull(reader)) {
       return categoryTypes;
@@ -155,7 +148,7 @@ final class MispJson {
     return categoryTypes;
   }
 
-  private Map<String, MispTypes.Defaults> defaults(JsonReader reader) throws IOException {
+  private static Map<String, MispTypes.Defaults> defaults(JsonReader reader) throws IOException {
     Map<String, MispTypes.Defaults> defaults = new LinkedHashMap<>();
     if (skippedNull(reader)) {
       return defaults;
@@ -175,8 +168,7 @@ final class MispJson {
             toIds = flag(reader);
             break;
           default:
-            reader.skipName();
-            reader.skipValue();
+            skipField(reader);
         }
       }
       reader.endObject();
@@ -187,7 +179,7 @@ final class MispJson {
   }
 
   /** Reads {@code {"Event": {...}}}, the answer of {@code events/view}. */
-  MispEvent eventView(JsonReader reader) throws IOException {
+  static MispEvent eventView(JsonReader reader) throws IOException {
     MispEvent event = null;
     String path = reader.getPath();
     reader.beginObject();
@@ -202,7 +194,7 @@ final class MispJson {
     return required(event, path, "Event");
   }
 
-  private MispEvent event(JsonReader reader) throws IOException {
+  private static MispEvent event(JsonReader reader) throws IOException {
     Long id = null;
     String uuid = null;
     String info = "";
@@ -247,8 +239,7 @@ final class MispJson {
           tags = tags(reader);
           break;
         default:
-          reader.skipName();
-          reader.skipValue();
+          skipField(reader);
       }
     }
     reader.endObject();
@@ -264,7 +255,7 @@ final class MispJson {
         tags);
   }
 
-  private @Nullable String organisationName(JsonReader reader) throws IOException {
+  private static @Nullable String organisationName(JsonReader reader) throws IOException {
     if (skippedNull(reader)) {
       return null;
     }
@@ -274,15 +265,14 @@ final class MispJson {
       if (reader.selectName(NAME_FIELD) == 0) {
         name = string(reader);
       } else {
-        reader.skipName();
-        reader.skipValue();
+        skipField(reader);
       }
     }
     reader.endObject();
     return name;
   }
 
-  private List<MispAttribute> objectAttributes(JsonReader reader) throws IOException {
+  private static List<MispAttribute> objectAttributes(JsonReader reader) throws IOException {
     List<MispAttribute> attributes = new ArrayList<>();
     if (skippedNull(reader)) {
       return attributes;
@@ -294,8 +284,7 @@ final class MispJson {
         if (reader.selectName(OBJECT_FIELDS) == 0) {
           attributes.addAll(attributeList(reader));
         } else {
-          reader.skipName();
-          reader.skipValue();
+          skipField(reader);
         }
       }
       reader.endObject();
@@ -304,7 +293,7 @@ final class MispJson {
     return attributes;
   }
 
-  private List<MispAttribute> attributeList(JsonReader reader) throws IOException {
+  private static List<MispAttribute> attributeList(JsonReader reader) throws IOException {
     List<MispAttribute> attributes = new ArrayList<>();
     if (skippedNull(reader)) {
       return attributes;
@@ -318,7 +307,7 @@ final class MispJson {
   }
 
   /** Reads one attribute object, as in a search answer or an event. */
-  MispAttribute attribute(JsonReader reader) throws IOException {
+  static MispAttribute attribute(JsonReader reader) throws IOException {
     Long id = null;
     Long eventId = null;
     String uuid = null;
@@ -376,8 +365,7 @@ final class MispJson {
           event = eventSummary(reader);
           break;
         default:
-          reader.skipName();
-          reader.skipValue();
+          skipField(reader);
       }
     }
     reader.endObject();
@@ -397,7 +385,7 @@ final class MispJson {
         event);
   }
 
-  private @Nullable MispEventSummary eventSummary(JsonReader reader) throws IOException {
+  private static @Nullable MispEventSummary eventSummary(JsonReader reader) throws IOException {
     if (skippedNull(reader)) {
       return null;
     }
@@ -430,8 +418,7 @@ final class MispJson {
           timestamp = seconds(reader);
           break;
         default:
-          reader.skipName();
-          reader.skipValue();
+          skipField(reader);
       }
     }
     reader.endObject();
@@ -439,7 +426,7 @@ final class MispJson {
         required(id, path, "id"), required(uuid, path, "uuid"), info, orgId, published, timestamp);
   }
 
-  private List<MispTag> tags(JsonReader reader) throws IOException {
+  private static List<MispTag> tags(JsonReader reader) throws IOException {
     List<MispTag> tags = new ArrayList<>();
     if (skippedNull(reader)) {
       return tags;
@@ -452,7 +439,7 @@ final class MispJson {
     return tags;
   }
 
-  private MispTag tag(JsonReader reader) throws IOException {
+  private static MispTag tag(JsonReader reader) throws IOException {
     String name = null;
     String colour = null;
     boolean local = false;
@@ -474,15 +461,14 @@ final class MispJson {
           inherited = flag(reader);
           break;
         default:
-          reader.skipName();
-          reader.skipValue();
+          skipField(reader);
       }
     }
     reader.endObject();
     return new MispTag(required(name, path, "name"), colour, local, inherited);
   }
 
-  private List<String> stringList(JsonReader reader) throws IOException {
+  private static List<String> stringList(JsonReader reader) throws IOException {
     List<String> strings = new ArrayList<>();
     if (skippedNull(reader)) {
       return strings;
@@ -498,34 +484,20 @@ final class MispJson {
     return strings;
   }
 
-  /**
-   * Reads a string (or a number, as text), or null. The value's JSON text may not exceed the limit:
-   * it is measured before it is decoded, so an oversized value never fills the heap.
-   */
-  @Nullable String string(JsonReader reader) throws IOException {
+  /** Reads a string (or a number, as text), or null. */
+  private static @Nullable String string(JsonReader reader) throws IOException {
     JsonReader.Token token = reader.peek();
     if (token == JsonReader.Token.NULL) {
       return nullValue(reader);
     }
-    String path = reader.getPath();
     if (token != JsonReader.Token.STRING && token != JsonReader.Token.NUMBER) {
-      throw new MalformedJson(path, "expected a string but found " + token);
+      throw new MalformedJson(reader.getPath(), "expected a string but found " + token);
     }
-    Buffer encoded = new Buffer();
-    try (BufferedSource source = reader.nextSource()) {
-      if (source.request(maxValueBytes + 1)) {
-        throw new MalformedJson(path, "a value longer than " + maxValueBytes + " bytes");
-      }
-      source.readAll(encoded);
-    }
-    return token == JsonReader.Token.NUMBER
-        ? encoded.readUtf8()
-        : JsonReader.of(encoded).nextString();
+    return reader.nextString();
   }
 
   /** Reads a whole number sent as a number or a string, or null. */
-  private @Nullable Long number(JsonReader reader) throws IOException {
-    String path = reader.getPath();
+  private static @Nullable Long number(JsonReader reader) throws IOException {
     String text = string(reader);
     if (text == null || text.isEmpty()) {
       return null;
@@ -533,19 +505,20 @@ final class MispJson {
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw new MalformedJson(path, "\"" + excerpt(text) + "\" where a whole number was expected");
+      // Only object members are numbers here, and the path still names the member once read.
+      throw new MalformedJson(
+          reader.getPath(), "\"" + excerpt(text) + "\" where a whole number was expected");
     }
   }
 
   /** Reads a Unix time in seconds, sent as a number or a string, or null. */
-  private @Nullable Instant seconds(JsonReader reader) throws IOException {
+  private static @Nullable Instant seconds(JsonReader reader) throws IOException {
     Long seconds = number(reader);
     return seconds == null ? null : Instant.ofEpochSecond(seconds);
   }
 
   /** Reads a flag sent as a boolean, 0 or 1, or the same as a string; null means false. */
-  private boolean flag(JsonReader reader) throws IOException {
-    String path = reader.getPath();
+  private static boolean flag(JsonReader reader) throws IOException {
     switch (reader.peek()) {
       case BOOLEAN:
         return reader.nextBoolean();
@@ -561,7 +534,7 @@ final class MispJson {
           return false;
         }
         throw new MalformedJson(
-            path, "\"" + excerpt(orEmpty(text)) + "\" where a flag was expected");
+            reader.getPath(), "\"" + excerpt(orEmpty(text)) + "\" where a flag was expected");
     }
   }
 
@@ -594,6 +567,15 @@ final class MispJson {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * Skips a field this client does not read. Reading its name (rather than skipping it) keeps the
+   * name in the path an error reports, should the value be too long to skip.
+   */
+  private static void skipField(JsonReader reader) throws IOException {
+    reader.nextName();
+    reader.skipValue();
   }
 
   /** Consumes a null and returns true, or returns false when the next value is not null. */

@@ -339,7 +339,7 @@ class MispErrorsTest {
 
   @Test
   void aValueOverTheLimitIsMalformedNotAnOutOfMemoryError() {
-    String huge = "a".repeat((int) MispClient.MAX_VALUE_BYTES);
+    String huge = "a".repeat((int) MispClient.MAX_VALUE_BYTES + 10_000);
     server.enqueue(
         json(
             "{\"response\":{\"Attribute\":[{\"id\":\"4\",\"event_id\":\"7\",\"uuid\":\"u\","
@@ -354,6 +354,20 @@ class MispErrorsTest {
               assertThat(e.jsonPath()).isEqualTo("$.response.Attribute[0].value");
               assertThat(e).hasMessageContaining("a value longer than 1048576 bytes");
             });
+  }
+
+  @Test
+  void anUnknownFieldOverTheLimitIsMalformedToo() {
+    server.enqueue(
+        json(
+            "{\"response\":{\"Attribute\":[{\"id\":\"4\",\"comment\":\""
+                + "c".repeat((int) MispClient.MAX_VALUE_BYTES + 10_000)
+                + "\"}]}}"));
+
+    assertThatThrownBy(() -> client.searchAttributes(AttributeQuery.all()).count())
+        .isInstanceOfSatisfying(
+            MispMalformedResponseException.class,
+            e -> assertThat(e.jsonPath()).isEqualTo("$.response.Attribute[0].comment"));
   }
 
   @Test
