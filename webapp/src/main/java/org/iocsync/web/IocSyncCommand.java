@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Keeps IBM QRadar reference sets in step with the indicators of a MISP instance.",
-    subcommands = {SyncCommand.class, ServeCommand.class},
+    subcommands = {SyncCommand.class, ServeCommand.class, DemoCommand.class},
     footer = {
       "",
       "Exit codes: 0 success, 1 a job failed, 2 a usage or configuration error.",

@@ -104,6 +104,9 @@ public final class Main {
       if (type == ServeCommand.class) {
         return type.cast(new ServeCommand(console));
       }
+      if (type == DemoCommand.class) {
+        return type.cast(new DemoCommand(console));
+      }
 
       return CommandLine.defaultFactory().create(type);
     }

@@ -3,6 +3,7 @@ package org.iocsync.web;
 import io.javalin.util.JavalinBindException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +73,7 @@ final class ServeCommand implements Callable<Integer> {
             .settings(settings)
             .clock(Clock.systemUTC())
             .connectors(new ClientConnectors())
+            .demo(Optional.empty())
             .build();
     WebServer server = component.server();
     try {
@@ -92,17 +94,28 @@ final class ServeCommand implements Callable<Integer> {
 
     component.schedule().start();
     announce(console, settings, server, component);
+    awaitShutdown(server);
+    return Main.OK;
+  }
+
+  /** Waits until the process is asked to stop, then closes what it runs, in order. */
+  static void awaitShutdown(AutoCloseable... running) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
+                  for (AutoCloseable closeable : running) {
+                    try {
+                      closeable.close();
+                    } catch (Exception e) {
+                      // The process is ending; there is nobody left to tell.
+                    }
+                  }
                   stopped.countDown();
                 },
                 "ioc-sync-shutdown"));
     stopped.await();
-    return Main.OK;
   }
 
   /** Says where the UI is and how to get in. */

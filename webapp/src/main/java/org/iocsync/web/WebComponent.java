@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
 
 /** The object graph of one web server. */
 @Singleton
@@ -29,6 +30,10 @@ interface WebComponent {
 
     @BindsInstance
     Builder connectors(Connectors connectors);
+
+    /** The demo's fake servers, whose page is then served; absent outside the demo. */
+    @BindsInstance
+    Builder demo(Optional<DemoServers> demo);
 
     WebComponent build();
   }

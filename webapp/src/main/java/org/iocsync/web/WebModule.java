@@ -37,6 +37,10 @@ interface WebModule {
   @IntoSet
   Routes apiRoutes(ApiRoutes routes);
 
+  @Binds
+  @IntoSet
+  Routes demoRoutes(DemoRoutes routes);
+
   @Provides
   @Singleton
   static Store store(WebSettings settings) {

@@ -3,6 +3,7 @@ package org.iocsync.web;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** A web server on a random loopback port, with a clock the test moves. */
 final class TestServer implements AutoCloseable {
@@ -15,7 +16,12 @@ final class TestServer implements AutoCloseable {
 
   private TestServer(WebSettings settings) {
     this.component =
-        DaggerWebComponent.builder().settings(settings).clock(clock).connectors(connectors).build();
+        DaggerWebComponent.builder()
+            .settings(settings)
+            .clock(clock)
+            .connectors(connectors)
+            .demo(Optional.empty())
+            .build();
     this.server = component.server().start();
   }
 
