@@ -64,6 +64,11 @@ final class Http {
     return RequestBody.create(json, JSON);
   }
 
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object json) {
+    return (Map<String, Object>) json;
+  }
+
   static Object parse(String json) {
     try (JsonReader reader = JsonReader.of(new Buffer().writeUtf8(json))) {
       return reader.readJsonValue();
