@@ -27,6 +27,9 @@ public interface SetTarget {
   /** Removes {@code values} from the set; a value the set does not hold is no error. */
   void remove(String set, List<String> values);
 
-  /** Streams the values the set holds now, a page at a time. The caller closes the stream. */
+  /**
+   * Streams the values the set holds now, a page at a time, written as they were added (a full run
+   * sends again each desired value it does not find here). The caller closes the stream.
+   */
   Stream<String> values(String set);
 }

@@ -544,6 +544,20 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public Optional<Instant> cursor(String job) {
+    return read(
+        "reading the cursor of job " + job,
+        c -> {
+          try (PreparedStatement statement =
+                  prepare(c, "SELECT cursor FROM job_state WHERE job = ?", job);
+              ResultSet rows = statement.executeQuery()) {
+            Long cursor = rows.next() ? nullableLong(rows, 1) : null;
+            return Optional.ofNullable(cursor).map(Instant::ofEpochSecond);
+          }
+        });
+  }
+
+  @Override
   public List<RunRecord> runs(String job, int limit) {
     return read(
         "reading the runs of job " + job,
@@ -688,9 +702,9 @@ public final class SqliteStore implements Store {
         c -> {
           try (PreparedStatement statement =
               c.prepareStatement(
-                  "INSERT INTO stage_attribute (job, uuid, value, reason, ts) VALUES (?, ?, ?, ?, ?)"
-                      + " ON CONFLICT (job, uuid) DO UPDATE SET value = excluded.value,"
-                      + " reason = excluded.reason, ts = excluded.ts"
+                  "INSERT INTO stage_attribute (job, uuid, value, reason, ts)"
+                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (job, uuid) DO UPDATE"
+                      + " SET value = excluded.value, reason = excluded.reason, ts = excluded.ts"
                       + " WHERE excluded.ts >= stage_attribute.ts")) {
             for (StagedAttribute attribute : batch) {
               SkipReason reason = attribute.reason();
@@ -806,7 +820,8 @@ public final class SqliteStore implements Store {
             + " FROM (SELECT h.value AS value FROM holder h JOIN stage_attribute s"
             + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?1"
             + " UNION SELECT value FROM stage_attribute WHERE job = ?1 AND value IS NOT NULL"
-            + " UNION SELECT value FROM ledger WHERE job = ?1 AND state <> 'CONFIRMED') cand",
+            + " UNION SELECT value FROM ledger WHERE job = ?1"
+            + " AND state IN ('PENDING_ADD', 'PENDING_REMOVE')) cand",
         job);
     update(
         c,
@@ -821,7 +836,18 @@ public final class SqliteStore implements Store {
               + " FROM stage_candidate WHERE job = ? AND NOT desired AND state IS NOT NULL",
           job);
     }
-    long before = queryLong(c, "SELECT COUNT(DISTINCT value) FROM holder WHERE job = ?", job);
+    Long known = null;
+    try (PreparedStatement statement =
+            prepare(c, "SELECT desired FROM job_state WHERE job = ?", job);
+        ResultSet rows = statement.executeQuery()) {
+      if (rows.next()) {
+        known = nullableLong(rows, 1);
+      }
+    }
+    long before =
+        known != null
+            ? known
+            : queryLong(c, "SELECT COUNT(DISTINCT value) FROM holder WHERE job = ?", job);
     long change =
         queryLong(
             c,
@@ -897,6 +923,12 @@ public final class SqliteStore implements Store {
                   + " AND action = 'REMOVE')",
               now,
               job);
+          update(
+              c,
+              "INSERT INTO job_state (job, desired) VALUES (?1, ?2)"
+                  + " ON CONFLICT (job) DO UPDATE SET desired = excluded.desired",
+              job,
+              plan.desired());
           update(
               c,
               "UPDATE run SET kind = ?, fetched = ?, desired = ?, skipped_by_reason = ?"

@@ -74,6 +74,9 @@ public interface Store extends AutoCloseable {
   /** Where {@code job} stands: its cursor, last full run and ledger counts. */
   SyncState syncState(String job);
 
+  /** Where the next incremental run of {@code job} starts reading, or empty before its first. */
+  Optional<Instant> cursor(String job);
+
   /** The last {@code limit} runs of {@code job}, newest first. */
   List<RunRecord> runs(String job, int limit);
 

@@ -328,7 +328,7 @@ public final class SyncEngine {
 
     RunReport execute() {
       try {
-        cursor = store.syncState(name).cursor();
+        cursor = store.cursor(name).orElse(null);
         if (kind == RunKind.INCREMENTAL && cursor == null) {
           kind = RunKind.FULL;
         }

@@ -321,7 +321,7 @@ class SqliteStoreTest {
     try (Connection connection = raw();
         Statement statement = connection.createStatement()) {
       statement.executeUpdate(
-          "INSERT INTO flyway_schema_history SELECT installed_rank + 1, '99', 'from the future',"
+          "INSERT INTO flyway_schema_history SELECT installed_rank + 100, '99', 'from the future',"
               + " type, 'V99__from_the_future.sql', checksum, installed_by, installed_on,"
               + " execution_time, success FROM flyway_schema_history WHERE version = '1'");
     }
@@ -329,7 +329,7 @@ class SqliteStoreTest {
     assertThatThrownBy(() -> open())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("knows up to version 1")
+        .hasMessageContaining("knows up to version 2")
         .extracting(e -> ((StoreException) e).problem())
         .isEqualTo(StoreException.Problem.NEWER_SCHEMA);
     try (Connection connection = raw();
