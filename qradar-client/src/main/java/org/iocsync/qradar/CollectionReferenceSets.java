@@ -191,7 +191,9 @@ final class CollectionReferenceSets implements ApiReferenceSets {
         exchange.body(service.entries(filter, "id,value", SEARCH_RANGE), op);
     boolean removed = false;
     for (QradarJson.CollectionEntry entry : found) {
-      if (entry.id() != null && value.equals(entry.value())) {
+      // The filter matched as the set's type compares (ALNIC ignores case); the check guards
+      // against a server that ignored the filter, whose answer must not be deleted.
+      if (entry.id() != null && value.equalsIgnoreCase(entry.value())) {
         Response<Void> response = exchange.send(service.deleteEntry(entry.id()), op);
         if (response.isSuccessful()) {
           removed = true;

@@ -338,6 +338,18 @@ class CollectionReferenceSetsTest {
   }
 
   @Test
+  void removeNeverDeletesEntriesOfOtherValuesAServerReturns() throws Exception {
+    server.enqueue(Mock.json(200, "[" + SET + "]"));
+    server.enqueue(
+        Mock.json(200, "[{\"id\":1,\"value\":\"192.0.2.1\"},{\"id\":2,\"value\":\"192.0.2.2\"}]"));
+
+    boolean removed = sets().remove("MISP IPs", "192.0.2.9");
+
+    assertThat(removed).isFalse();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
   void removeOfAnAbsentValueIsFalse() {
     server.enqueue(Mock.json(200, "[" + SET + "]"));
     server.enqueue(Mock.json(200, "[]"));
