@@ -280,6 +280,27 @@ class SqliteStoreTest {
   }
 
   @Test
+  void aDatabaseDamagedInsideGivesACorruptError() throws IOException {
+    try (SqliteStore store = SqliteStore.builder().stateDirectory(dir).build()) {
+      for (int i = 0; i < 300; i++) {
+        store.saveJob(TestJobs.ips("job-" + i, "a reference set with a longish name " + i));
+      }
+    }
+    Path file = dir.resolve(SqliteStore.DATABASE_FILE);
+    byte[] bytes = Files.readAllBytes(file);
+    byte[] garbage = new byte[bytes.length - 8192];
+    new SecureRandom().nextBytes(garbage);
+    System.arraycopy(garbage, 0, bytes, 8192, garbage.length);
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> open().jobs())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("damaged")
+        .extracting(e -> ((StoreException) e).problem())
+        .isEqualTo(StoreException.Problem.CORRUPT);
+  }
+
+  @Test
   void refusesASecondStoreOnTheSameStateDirectory() {
     open();
 

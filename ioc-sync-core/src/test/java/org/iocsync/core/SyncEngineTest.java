@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -526,6 +530,33 @@ class SyncEngineTest {
             "finished ips OK",
             "started ips FULL true",
             "finished ips OK");
+  }
+
+  @Test
+  void twoJobsRunAtTheSameTimeWithoutMixingTheirState() throws Exception {
+    h = restartWith(b -> b.batchSize(3).stagingBatchSize(5));
+    h.store.saveJob(TestJobs.ips("one", "set one"));
+    h.store.saveJob(
+        TestJobs.withTypes(TestJobs.ips("two", "set two"), List.of("ip-src"), ElementType.IP));
+    String event = misp.addEvent(true);
+    for (int i = 1; i <= 40; i++) {
+      misp.add(event, i % 2 == 0 ? "ip-dst" : "ip-src", "10.0.0." + i);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    try {
+      Future<RunReport> one = pool.submit(() -> h.engine.run("one", RunKind.FULL));
+      Future<RunReport> two = pool.submit(() -> h.engine.run("two", RunKind.FULL));
+
+      assertThat(one.get(30, TimeUnit.SECONDS).added()).isEqualTo(40);
+      assertThat(two.get(30, TimeUnit.SECONDS).added()).isEqualTo(20);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(qradar.contents("set one")).hasSize(40);
+    assertThat(qradar.contents("set two"))
+        .hasSize(20)
+        .allMatch(v -> Integer.parseInt(v.substring(7)) % 2 == 1);
   }
 
   @Test
