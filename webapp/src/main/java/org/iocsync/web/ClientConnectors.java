@@ -11,27 +11,24 @@ import java.util.Locale;
 import java.util.Set;
 import org.iocsync.core.ConnectionSettings;
 import org.iocsync.core.IndicatorSource;
+import org.iocsync.core.MispIndicatorSource;
+import org.iocsync.core.QradarSetTarget;
 import org.iocsync.core.SetTarget;
 import org.iocsync.http.HttpSettings;
 import org.iocsync.misp.MispClient;
 import org.iocsync.qradar.ConnectionCheck;
 import org.iocsync.qradar.QradarClient;
 
-/**
- * Reaches the real servers through the MISP and QRadar clients. The sync engine's ports over those
- * clients are not in this build yet: asking for them says so.
- */
+/** Reaches the real servers through the MISP and QRadar clients and the core's adapters. */
 final class ClientConnectors implements Connectors {
   @Override
   public IndicatorSource misp(ConnectionSettings settings, Secret key) {
-    throw new IllegalStateException(
-        "this build cannot sync from MISP yet: its adapter to the MISP client is missing");
+    return new MispIndicatorSource(mispClient(settings, key));
   }
 
   @Override
   public SetTarget qradar(ConnectionSettings settings, Secret token) {
-    throw new IllegalStateException(
-        "this build cannot sync to QRadar yet: its adapter to the QRadar client is missing");
+    return new QradarSetTarget(qradarClient(settings, token));
   }
 
   @Override
@@ -59,6 +56,16 @@ final class ClientConnectors implements Connectors {
         + ", "
         + check.api().name().toLowerCase(Locale.ROOT).replace('_', ' ')
         + " reference data API";
+  }
+
+  private static QradarClient qradarClient(ConnectionSettings settings, Secret token) {
+    QradarClient.Builder builder =
+        QradarClient.builder().baseUrl(settings.url()).token(token.reveal()).http(http(settings));
+    String apiVersion = settings.apiVersion();
+    if (apiVersion != null) {
+      builder.apiVersion(apiVersion);
+    }
+    return builder.build();
   }
 
   private static MispClient mispClient(ConnectionSettings settings, Secret key) {

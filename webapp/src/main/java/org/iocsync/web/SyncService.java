@@ -100,8 +100,14 @@ final class SyncService implements AutoCloseable {
         () -> {
           try {
             engine().run(name, kind);
-          } catch (RuntimeException e) {
-            LOG.error("Run of job {} could not start: {}", name, e.getMessage());
+          } catch (Exception e) {
+            // The engine reports its own failures; this is a run that could not even start, or
+            // one stopped by the server shutting down.
+            if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
+              LOG.info("Run of job {} stopped: the server is shutting down", name);
+            } else {
+              LOG.error("Run of job {} could not start: {}", name, e.getMessage());
+            }
           } finally {
             queued.remove(name);
           }

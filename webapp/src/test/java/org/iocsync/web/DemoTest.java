@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.iocsync.core.JobSpec;
+import org.iocsync.core.RunKind;
 import org.iocsync.core.Server;
 import org.iocsync.testkit.FakeMisp;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +106,60 @@ class DemoTest {
     assertThat(servers.misp.attributes(servers.watchedEvent).get(1).toIds()).isFalse();
     assertThat(client.postForm("/demo/attributes/nope/delete", Map.of("csrf", csrf)).code())
         .isEqualTo(404);
+  }
+
+  @Test
+  void iocsFlowIntoTheFakeQradarAndDeletionsFlowOut() {
+    FakeMisp.Attribute watched = servers.misp.attributes(servers.watchedEvent).get(0);
+    assertThat(watched.value()).isEqualTo("203.0.113.77");
+
+    // TODO(core): MISP's attribute search does not say whether an attribute's event is
+    // published, and the MISP adapter counts such attributes as unpublished, so a job with
+    // publishedOnly yields nothing until the adapter asks MISP to filter on publication. This
+    // test turns publishedOnly off; drop that once the adapter sends the filter.
+    JobSpec demoJob = component.service().job("malicious-ips").orElseThrow().spec();
+    component
+        .service()
+        .saveJob(
+            new JobSpec(
+                demoJob.name(),
+                demoJob.referenceSet(),
+                demoJob.elementType(),
+                demoJob.types(),
+                demoJob.eventIds(),
+                demoJob.tags(),
+                demoJob.excludeTags(),
+                demoJob.toIdsOnly(),
+                false,
+                demoJob.enforceWarninglist(),
+                demoJob.mode(),
+                demoJob.intervalMinutes(),
+                demoJob.createSetIfMissing(),
+                demoJob.timeToLive()));
+
+    assertThat(component.service().runSoon("malicious-ips", RunKind.FULL)).isTrue();
+    await(
+        () ->
+            servers.qradar.set("MISP malicious IPs").isPresent()
+                && servers.qradar.contains("MISP malicious IPs", "203.0.113.77"));
+    await(() -> !component.service().busy("malicious-ips"));
+    servers.misp.deleteAttribute(watched.uuid());
+    component.service().runSoon("malicious-ips", RunKind.FULL);
+    await(() -> !servers.qradar.contains("MISP malicious IPs", "203.0.113.77"));
+
+    assertThat(servers.qradar.values("MISP malicious IPs")).contains("198.51.100.23");
+    assertThat(servers.qradar.values("MISP malicious IPs")).doesNotContain("107.183.86");
+    assertThat(client.get("/demo").body()).contains("MISP malicious IPs");
+  }
+
+  private static void await(BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("The condition never held");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
   }
 
   @Test
