@@ -138,10 +138,11 @@ final class CollectionReferenceSets implements ApiReferenceSets {
     }
 
     QradarJson.Task task = exchange.body(service.bulkUpdate(entries), op);
+    Exchange.Op poll = Exchange.Op.of(what);
     QradarJson.Task ended =
-        poller.await(task, taskId -> exchange.body(service.bulkUpdateTask(taskId), op), what);
+        poller.await(task, taskId -> exchange.body(service.bulkUpdateTask(taskId), poll), what);
     long taskId = Models.required(ended.id(), "id", what);
-    QradarJson.BulkResults results = exchange.body(service.bulkUpdateResults(taskId), op);
+    QradarJson.BulkResults results = exchange.body(service.bulkUpdateResults(taskId), poll);
 
     List<QradarJson.BulkResponse> responses = results.responses();
     if (responses == null || responses.size() != batch.size()) {
@@ -219,7 +220,8 @@ final class CollectionReferenceSets implements ApiReferenceSets {
     long id = require(name, what);
     Exchange.Op op = Exchange.Op.onSet(what, name);
     QradarJson.Task task = exchange.body(service.delete(id), op);
-    poller.await(task, taskId -> exchange.body(service.deleteTask(taskId), op), what);
+    Exchange.Op poll = Exchange.Op.of(what);
+    poller.await(task, taskId -> exchange.body(service.deleteTask(taskId), poll), what);
   }
 
   /** The id of the set of that name, or a {@link ReferenceSetNotFoundException}. */

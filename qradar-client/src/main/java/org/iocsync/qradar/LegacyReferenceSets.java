@@ -252,7 +252,9 @@ final class LegacyReferenceSets implements ApiReferenceSets {
         exchange.execute(service.delete(PathEncoding.twice(name), purgeOnly), op);
     QradarJson.Task task = Models.required(response.body(), "body", what);
     String location = response.headers().get("Location");
-    poller.await(task, id -> exchange.body(service.task(statusUrl(location, id)), op), what);
+    // Not about the set any more: a task QRadar no longer knows must not read as a missing set.
+    Exchange.Op poll = Exchange.Op.of(what);
+    poller.await(task, id -> exchange.body(service.task(statusUrl(location, id)), poll), what);
   }
 
   /**

@@ -39,9 +39,8 @@ import retrofit2.Retrofit;
  *
  * Every request carries a {@code Version} header. Pin one with {@link Builder#apiVersion(String)};
  * otherwise the client asks {@code GET /api/help/versions} once, and takes the newest version the
- * server offers, has not removed, and this client knows to work: majors {@value
- * ApiVersion#OLDEST_KNOWN_MAJOR} to {@value ApiVersion#NEWEST_KNOWN_MAJOR}, whose reference data
- * endpoints are the ones this client was written against. A newer version is never chosen by
+ * server offers, has not removed, and this client knows to work: majors 12 to 20, whose reference
+ * data endpoints are the ones this client was written against. A newer version is never chosen by
  * itself, since QRadar's newest version is not meant for integrations until it is known; pin it to
  * use it.
  *
@@ -55,9 +54,11 @@ import retrofit2.Retrofit;
  *
  * {@link ReferenceSets#add} sends at most {@link Builder#batchSize(int)} values per request
  * (default {@value #DEFAULT_BATCH_SIZE}), and at most about a mebibyte of JSON whatever the count.
- * A thousand values is the low end of what tools in the field send: a request stays small even with
- * long URLs, a refused legacy batch is cheap to split, and QRadar, which copies every change of a
- * set to its managed hosts and re-evaluates rules that test it, takes the load in modest steps.
+ * A thousand values is the low end of what tools in the field send (1,000 to 10,000; QRadar
+ * documents no limit): a request stays small even with long URLs, a legacy batch refused for one
+ * invalid value costs about 20 extra requests to sort out, a batch that fails leaves at most a
+ * thousand values to send again, and a collections task ends after few polls. Raise it for
+ * throughput against a dedicated console.
  *
  * <p>Instances are thread safe. The first call that needs the API version asks the server for it,
  * and a failure there is retried on the next call. Errors are {@link QradarException} subtypes;

@@ -456,6 +456,18 @@ class LegacyReferenceSetsTest {
   }
 
   @Test
+  void aTaskQradarForgetsIsNotTakenForAMissingSet() {
+    server.enqueue(Mock.task(202, 9, "QUEUED"));
+    server.enqueue(Mock.error(404, 1002, "The task does not exist.", "No task has id 9."));
+
+    assertThatThrownBy(() -> sets().delete("s"))
+        .isExactlyInstanceOf(QradarException.class)
+        .hasMessageStartingWith(
+            "QRadar answered 404 while deleting reference set 's': The task does not exist. (No"
+                + " task has id 9.)");
+  }
+
+  @Test
   void aTaskThatNeverEndsFailsAtTheDeadline() {
     server.setDispatcher(
         new Dispatcher() {
