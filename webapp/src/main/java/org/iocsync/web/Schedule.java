@@ -66,6 +66,10 @@ final class Schedule implements AutoCloseable {
 
   /** When the job runs next on its own, or empty when it is paused or nothing polls. */
   Optional<Instant> nextRun(StoredJob job) {
+    return nextRun(job, clock.instant());
+  }
+
+  private Optional<Instant> nextRun(StoredJob job, Instant now) {
     if (job.paused() || !started()) {
       return Optional.empty();
     }
@@ -76,7 +80,7 @@ final class Schedule implements AutoCloseable {
       since = attempt;
     }
     if (since == null) {
-      return Optional.of(clock.instant());
+      return Optional.of(now);
     }
     return Optional.of(since.plus(Duration.ofMinutes(job.spec().intervalMinutes())));
   }
@@ -89,7 +93,7 @@ final class Schedule implements AutoCloseable {
       }
       Instant now = clock.instant();
       for (StoredJob job : service.jobs()) {
-        Optional<Instant> next = nextRun(job);
+        Optional<Instant> next = nextRun(job, now);
         if (next.isPresent() && !next.get().isAfter(now) && !service.busy(job.name())) {
           // A run that cannot start waits for the next interval rather than retrying each tick.
           attempts.put(job.name(), now);

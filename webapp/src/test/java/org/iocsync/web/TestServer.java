@@ -1,11 +1,13 @@
 package org.iocsync.web;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
-/** A web server on a random loopback port, with a clock the test moves. */
+/** A web server on a random loopback port, by default with a clock the test moves. */
 final class TestServer implements AutoCloseable {
   static final String PASSWORD = "correct horse battery";
 
@@ -14,11 +16,11 @@ final class TestServer implements AutoCloseable {
   final WebComponent component;
   final WebServer server;
 
-  private TestServer(WebSettings settings) {
+  private TestServer(WebSettings settings, @Nullable Clock realClock) {
     this.component =
         DaggerWebComponent.builder()
             .settings(settings)
-            .clock(clock)
+            .clock(realClock != null ? realClock : clock)
             .connectors(connectors)
             .demo(Optional.empty())
             .build();
@@ -26,11 +28,17 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer standalone(Path stateDir) {
-    return new TestServer(WebSettings.fromEnvironment(Map.of(), null, 0, stateDir));
+    return new TestServer(WebSettings.fromEnvironment(Map.of(), null, 0, stateDir), null);
+  }
+
+  /** A server on the system clock, for browsers, whose script counts down in real time. */
+  static TestServer onSystemClock(Path stateDir) {
+    return new TestServer(
+        WebSettings.fromEnvironment(Map.of(), null, 0, stateDir), Clock.systemUTC());
   }
 
   static TestServer qradarApp(Path stateDir, Map<String, String> env) {
-    return new TestServer(WebSettings.fromEnvironment(env, "127.0.0.1", 0, stateDir));
+    return new TestServer(WebSettings.fromEnvironment(env, "127.0.0.1", 0, stateDir), null);
   }
 
   WebClient client() {
