@@ -3,6 +3,8 @@ package org.iocsync.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Runs one benchmark's main class in a JVM of its own and collects the figures it prints. */
 final class ChildRun {
@@ -25,6 +28,16 @@ final class ChildRun {
    */
   static Map<String, Double> run(String maxHeap, Class<?> mainClass, String... args)
       throws IOException, InterruptedException {
+    return run(maxHeap, mainClass, phase -> {}, args);
+  }
+
+  /**
+   * Runs {@code mainClass} like {@link #run(String, Class, String...)}; each time it prints {@code
+   * READY phase} and waits, {@code onReady} is given the phase, and the run is then told to go on.
+   */
+  static Map<String, Double> run(
+      String maxHeap, Class<?> mainClass, Consumer<String> onReady, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + maxHeap);
@@ -35,13 +48,18 @@ final class ChildRun {
     command.addAll(List.of(args));
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
 
     Map<String, Double> figures = new LinkedHashMap<>();
     try (BufferedReader out =
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
-        if (line.startsWith(Figures.PREFIX)) {
+        if (line.startsWith(Figures.READY)) {
+          onReady.accept(line.substring(Figures.READY.length()));
+          in.write("go\n");
+          in.flush();
+        } else if (line.startsWith(Figures.PREFIX)) {
           String[] parts = line.substring(Figures.PREFIX.length()).split(" ");
           figures.put(parts[0], Double.parseDouble(parts[1]));
         } else {

@@ -1,13 +1,21 @@
 package org.iocsync.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** What a benchmark run measures and how it reports it to the suite, one line a figure. */
 final class Figures {
   static final String PREFIX = "FIGURE ";
+  static final String READY = "READY ";
+  private static final BufferedReader SUITE =
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
   private Figures() {}
 
@@ -30,6 +38,18 @@ final class Figures {
       }
     }
     return bytes / (1024.0 * 1024.0);
+  }
+
+  /** Tells the suite that {@code phase} may begin, and waits until it has made it ready. */
+  static void awaitPhase(String phase) {
+    System.out.println(READY + phase);
+    try {
+      if (SUITE.readLine() == null) {
+        throw new IllegalStateException("the suite went away before " + phase);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Prints one figure for the suite to read. */
