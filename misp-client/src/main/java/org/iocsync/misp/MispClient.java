@@ -1,5 +1,7 @@
 package org.iocsync.misp;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.Spliterator;
@@ -14,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 import retrofit2.Retrofit;
 
 /**
- * A client for one MISP server's REST API: its version, its attribute types, single events, and
- * attribute searches streamed page by page.
+ * A client for one MISP server's REST API: its version, its attribute types, single events, the
+ * metadata of many events, and attribute searches streamed page by page.
  *
  * <pre>{@code
  * MispClient misp = MispClient.builder()
@@ -74,6 +76,7 @@ public final class MispClient {
   private final HttpUrl baseUrl;
   private final MispService service;
   private final MispCalls calls;
+  private final EventSummaries eventSummaries;
 
   private MispClient(HttpUrl baseUrl, String apiKey, HttpSettings http) {
     OkHttpClient client =
@@ -93,6 +96,7 @@ public final class MispClient {
             .build()
             .create(MispService.class);
     this.calls = new MispCalls(baseUrl.toString(), apiKey, MAX_VALUE_BYTES);
+    this.eventSummaries = new EventSummaries(service, calls);
   }
 
   public static Builder builder() {
@@ -142,6 +146,27 @@ public final class MispClient {
               + "\" is neither a number nor a UUID");
     }
     return calls.execute(service.event(id), (reader, headers) -> MispJson.eventView(reader));
+  }
+
+  /**
+   * Returns the metadata of these events ({@code POST /events/restSearch} with {@code metadata}):
+   * id, UUID, title, owning organisation, whether each is published and when it last changed, in
+   * ascending id order. It answers what an attribute search leaves out: MISP's attribute search
+   * sends only the id, title, UUID and organisations of each attribute's event.
+   *
+   * <p>Events that do not exist, or that the key may not see, are absent from the result. Repeated
+   * ids are asked for once. Each request names at most 500 events and reads at most as many; more
+   * ids are split over several requests, one after the other. An empty collection sends nothing.
+   *
+   * @param eventIds the events' numeric ids
+   * @throws IllegalArgumentException if an id is null or below 1, before anything is sent
+   * @throws MispMalformedResponseException if an event of the answer lacks {@code published} or
+   *     {@code timestamp}, or the answer holds events not asked for (a server that ignored the
+   *     filters)
+   * @throws MispException if the call fails otherwise; see the subclasses
+   */
+  public List<MispEventSummary> eventSummaries(Collection<Long> eventIds) {
+    return eventSummaries.lookUp(eventIds);
   }
 
   /**

@@ -385,6 +385,29 @@ final class MispJson {
         event);
   }
 
+  /**
+   * Reads one element of an {@code events/restSearch} answer, {@code {"Event": {...}}}, into the
+   * event's summary. Unlike the summary sent with an attribute, it must say whether the event is
+   * published and when it changed.
+   */
+  static MispEventSummary searchedEvent(JsonReader reader) throws IOException {
+    MispEventSummary event = null;
+    String path = reader.getPath();
+    reader.beginObject();
+    while (reader.hasNext()) {
+      if (reader.nextName().equals("Event")) {
+        String eventPath = reader.getPath();
+        event = required(eventSummary(reader), path, "Event");
+        required(event.published(), eventPath, "published");
+        required(event.timestamp(), eventPath, "timestamp");
+      } else {
+        reader.skipValue();
+      }
+    }
+    reader.endObject();
+    return required(event, path, "Event");
+  }
+
   private static @Nullable MispEventSummary eventSummary(JsonReader reader) throws IOException {
     if (skippedNull(reader)) {
       return null;

@@ -29,4 +29,8 @@ interface MispService {
   @Streaming
   @POST("attributes/restSearch")
   Call<ResponseBody> searchAttributes(@Body RequestBody filters);
+
+  @Streaming
+  @POST("events/restSearch")
+  Call<ResponseBody> searchEvents(@Body RequestBody filters);
 }
