@@ -2,8 +2,12 @@ package org.iocsync.core;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -19,27 +23,34 @@ import org.iocsync.misp.MispException;
 import org.iocsync.misp.MispNotFoundException;
 import org.iocsync.misp.MispServerException;
 import org.iocsync.misp.MispTag;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads indicators from a MISP server through its {@link MispClient}.
  *
- * <p>Searches ask for event tags too, so that a job's tag filters see them. When MISP's answer does
- * not say whether an attribute's event is published, the attribute counts as unpublished and its
- * event's time as the attribute's own; the run's report then shows those attributes as {@code
- * unpublished}.
+ * <p>Searches ask for event tags too, so that a job's tag filters see them. Whether an attribute's
+ * event is published, and when the event last changed, come from the event summary MISP sends with
+ * the attribute when it has them. MISP's attribute search usually does not send them (it selects
+ * only the event's id, title, UUID and organisations), so the source then asks {@code
+ * events/restSearch} for the metadata of those events: it reads a page of attributes ahead, looks
+ * up all the events of that page it does not know yet in one call, and remembers up to {@value
+ * #DEFAULT_REMEMBERED_EVENTS} events per stream (the least recently used are forgotten first). A
+ * read of a million attributes in a thousand events thus costs about a thousand event lookups at
+ * most, in no more calls than there are pages. An event the lookup does not return (deleted or
+ * hidden from the key since the page was read) counts as unpublished, with the attribute's own time
+ * as its event's; the run's report shows its attributes as {@code unpublished}.
  */
 public final class MispIndicatorSource implements IndicatorSource {
+  /** How many events' state a stream remembers unless told otherwise. */
+  static final int DEFAULT_REMEMBERED_EVENTS = 10_000;
+
   private final MispClient misp;
   private final int pageSize;
+  private final int rememberedEvents;
 
   /** Reads through {@code misp}, {@code pageSize} attributes a request. */
   public MispIndicatorSource(MispClient misp, int pageSize) {
-    if (pageSize < 1 || pageSize > AttributeQuery.MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException(
-          "pageSize must be within 1.." + AttributeQuery.MAX_PAGE_SIZE + ", was " + pageSize);
-    }
-    this.misp = misp;
-    this.pageSize = pageSize;
+    this(misp, pageSize, DEFAULT_REMEMBERED_EVENTS);
   }
 
   /**
@@ -48,6 +59,21 @@ public final class MispIndicatorSource implements IndicatorSource {
    */
   public MispIndicatorSource(MispClient misp) {
     this(misp, AttributeQuery.DEFAULT_PAGE_SIZE);
+  }
+
+  /** Reads as above, remembering the state of at most {@code rememberedEvents} events a stream. */
+  MispIndicatorSource(MispClient misp, int pageSize, int rememberedEvents) {
+    if (pageSize < 1 || pageSize > AttributeQuery.MAX_PAGE_SIZE) {
+      throw new IllegalArgumentException(
+          "pageSize must be within 1.." + AttributeQuery.MAX_PAGE_SIZE + ", was " + pageSize);
+    }
+    if (rememberedEvents < 1) {
+      throw new IllegalArgumentException(
+          "rememberedEvents must be at least 1, was " + rememberedEvents);
+    }
+    this.misp = misp;
+    this.pageSize = pageSize;
+    this.rememberedEvents = rememberedEvents;
   }
 
   @Override
@@ -80,22 +106,7 @@ public final class MispIndicatorSource implements IndicatorSource {
     } catch (MispException e) {
       throw translate(e);
     }
-    Iterator<MispAttribute> pages = attributes.iterator();
-    Spliterator<SourceAttribute> translated =
-        new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
-          @Override
-          public boolean tryAdvance(Consumer<? super SourceAttribute> action) {
-            try {
-              if (!pages.hasNext()) {
-                return false;
-              }
-              action.accept(toSource(pages.next()));
-              return true;
-            } catch (MispException e) {
-              throw translate(e);
-            }
-          }
-        };
+    Spliterator<SourceAttribute> translated = new Reader(attributes.iterator());
     return StreamSupport.stream(translated, false).onClose(attributes::close);
   }
 
@@ -120,28 +131,6 @@ public final class MispIndicatorSource implements IndicatorSource {
     return numbers;
   }
 
-  private static SourceAttribute toSource(MispAttribute attribute) {
-    MispEventSummary event = attribute.event();
-    boolean published = event != null && Boolean.TRUE.equals(event.published());
-    Instant eventTimestamp =
-        event != null && event.timestamp() != null ? event.timestamp() : attribute.timestamp();
-    List<String> tags = new ArrayList<>(attribute.tags().size());
-    for (MispTag tag : attribute.tags()) {
-      tags.add(tag.name());
-    }
-    return new SourceAttribute(
-        attribute.uuid(),
-        Long.toString(attribute.eventId()),
-        attribute.type(),
-        attribute.value(),
-        attribute.toIds(),
-        attribute.deleted(),
-        published,
-        tags,
-        attribute.timestamp(),
-        eventTimestamp);
-  }
-
   /** Tells the engine whether trying again may help: refusals and missing events will not. */
   static SourceException translate(MispException e) {
     if (e instanceof MispAuthenticationException || e instanceof MispNotFoundException) {
@@ -154,5 +143,127 @@ public final class MispIndicatorSource implements IndicatorSource {
       }
     }
     return SourceException.retryable(e.getMessage(), e);
+  }
+
+  /** The state of an event that decides whether a job counts its attributes. */
+  private record EventState(boolean published, @Nullable Instant timestamp) {
+    /** An event the lookup did not return. */
+    static final EventState UNKNOWN = new EventState(false, null);
+  }
+
+  /**
+   * Turns one search's attributes into {@link SourceAttribute}s a batch of a page at a time, so
+   * that the events whose state MISP left out are looked up together.
+   */
+  private final class Reader extends Spliterators.AbstractSpliterator<SourceAttribute> {
+    private final Iterator<MispAttribute> attributes;
+    private final List<MispAttribute> batch = new ArrayList<>();
+    private final Map<Long, EventState> batchEvents = new HashMap<>();
+    private final Map<Long, EventState> remembered =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Long, EventState> eldest) {
+            return size() > rememberedEvents;
+          }
+        };
+    private int position;
+
+    Reader(Iterator<MispAttribute> attributes) {
+      super(Long.MAX_VALUE, Spliterator.ORDERED);
+      this.attributes = attributes;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super SourceAttribute> action) {
+      try {
+        if (position == batch.size() && !readBatch()) {
+          return false;
+        }
+        action.accept(toSource(batch.get(position++)));
+        return true;
+      } catch (MispException e) {
+        throw translate(e);
+      }
+    }
+
+    /** Reads up to a page of attributes and the state of their events; false at the end. */
+    private boolean readBatch() {
+      batch.clear();
+      batchEvents.clear();
+      position = 0;
+      while (batch.size() < pageSize && attributes.hasNext()) {
+        batch.add(attributes.next());
+      }
+      if (batch.isEmpty()) {
+        return false;
+      }
+
+      Set<Long> unknown = new LinkedHashSet<>();
+      for (MispAttribute attribute : batch) {
+        if (stateMissing(attribute) && !batchEvents.containsKey(attribute.eventId())) {
+          EventState state = remembered.get(attribute.eventId());
+          if (state != null) {
+            batchEvents.put(attribute.eventId(), state);
+          } else if (attribute.eventId() < 1) {
+            batchEvents.put(attribute.eventId(), EventState.UNKNOWN);
+          } else {
+            unknown.add(attribute.eventId());
+          }
+        }
+      }
+      if (!unknown.isEmpty()) {
+        for (MispEventSummary event : misp.eventSummaries(unknown)) {
+          if (unknown.remove(event.id())) {
+            EventState state =
+                new EventState(Boolean.TRUE.equals(event.published()), event.timestamp());
+            batchEvents.put(event.id(), state);
+            remembered.put(event.id(), state);
+          }
+        }
+        for (long eventId : unknown) {
+          batchEvents.put(eventId, EventState.UNKNOWN);
+          remembered.put(eventId, EventState.UNKNOWN);
+        }
+      }
+      return true;
+    }
+
+    private SourceAttribute toSource(MispAttribute attribute) {
+      MispEventSummary event = attribute.event();
+      Boolean sentPublished = event == null ? null : event.published();
+      Instant sentTimestamp = event == null ? null : event.timestamp();
+      boolean published;
+      Instant eventTimestamp;
+      if (sentPublished != null && sentTimestamp != null) {
+        published = sentPublished;
+        eventTimestamp = sentTimestamp;
+      } else {
+        EventState state = batchEvents.getOrDefault(attribute.eventId(), EventState.UNKNOWN);
+        Instant timestamp = state.timestamp();
+        published = state.published();
+        eventTimestamp = timestamp != null ? timestamp : attribute.timestamp();
+      }
+      List<String> tags = new ArrayList<>(attribute.tags().size());
+      for (MispTag tag : attribute.tags()) {
+        tags.add(tag.name());
+      }
+      return new SourceAttribute(
+          attribute.uuid(),
+          Long.toString(attribute.eventId()),
+          attribute.type(),
+          attribute.value(),
+          attribute.toIds(),
+          attribute.deleted(),
+          published,
+          tags,
+          attribute.timestamp(),
+          eventTimestamp);
+    }
+  }
+
+  /** Whether MISP left out whether the attribute's event is published, or when it changed. */
+  private static boolean stateMissing(MispAttribute attribute) {
+    MispEventSummary event = attribute.event();
+    return event == null || event.published() == null || event.timestamp() == null;
   }
 }
