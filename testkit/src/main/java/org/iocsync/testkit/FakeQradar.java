@@ -94,7 +94,7 @@ public final class FakeQradar implements AutoCloseable {
             builder.requestLogLimit,
             api::handle,
             (status, request, message) ->
-                QradarApi.error(status, status >= 500 ? 1020 : 0, message, message));
+                QradarHttp.error(status, status >= 500 ? 1020 : 0, message, message));
   }
 
   /** Starts a fake QRadar on a free port of 127.0.0.1 with a random token. */
