@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.iocsync.core.JobSpec;
+import org.iocsync.core.Server;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +25,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "A JSON configuration file whose servers and jobs are checked at start.")
+      description =
+          "A JSON configuration file whose servers and jobs are copied into the state directory"
+              + " at start; jobs made in the UI stay.")
   @Nullable Path config;
 
   @Option(
@@ -54,9 +58,10 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Path file = config;
+    @Nullable SyncConfig imported = null;
     if (file != null) {
       try {
-        new ConfigParser(console.env()).parse(file);
+        imported = new ConfigParser(console.env()).parse(file);
       } catch (ConfigException e) {
         console.err().println("Configuration error in " + e.getMessage());
         return Main.USAGE;
@@ -76,6 +81,9 @@ final class ServeCommand implements Callable<Integer> {
             .demo(Optional.empty())
             .build();
     WebServer server = component.server();
+    if (imported != null) {
+      importConfig(component.service(), imported);
+    }
     try {
       server.start();
     } catch (JavalinBindException e) {
@@ -116,6 +124,21 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "ioc-sync-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * Copies a configuration file into the store: both connections with their secrets, and its jobs,
+   * replacing those of the same names. Jobs made in the UI and not in the file stay.
+   */
+  static void importConfig(SyncService service, SyncConfig config) {
+    service.saveConnection(Server.MISP, config.misp(), config.mispKey());
+    service.saveConnection(Server.QRADAR, config.qradar(), config.qradarToken());
+    for (JobSpec job : config.jobs()) {
+      // Saving an unchanged job could still make its next run full; leave it be.
+      if (service.job(job.name()).map(stored -> !stored.spec().equals(job)).orElse(true)) {
+        service.saveJob(job);
+      }
+    }
   }
 
   /** Says where the UI is and how to get in. */

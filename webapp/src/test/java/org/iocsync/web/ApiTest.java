@@ -2,6 +2,7 @@ package org.iocsync.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -301,6 +302,32 @@ class ApiTest {
       assertThat(answer.code()).as(call[1]).isEqualTo(404);
       assertThat(answer.body()).contains("No job named \\\"none\\\"");
     }
+  }
+
+  @Test
+  void serveCopiesAConfigurationFileIntoTheStore() throws Exception {
+    Files.writeString(stateDir.resolve("misp.key"), KEY);
+    Files.writeString(stateDir.resolve("qradar.token"), TOKEN);
+    Path file = stateDir.resolve("ioc-sync.json");
+    Files.writeString(
+        file,
+        """
+        {"misp": {"url": "misp.example.org", "keyFile": "misp.key"},
+         "qradar": {"url": "qradar.example.org", "tokenFile": "qradar.token"},
+         "jobs": [%s]}
+        """
+            .formatted(JOB));
+
+    ServeCommand.importConfig(server.component.service(), new ConfigParser(Map.of()).parse(file));
+
+    String status = client.get("/api/status").body();
+    assertThat(status)
+        .contains("{\"server\":\"misp\",\"url\":\"https://misp.example.org\"")
+        .contains("\"secret\":\"set\"")
+        .contains("\"name\":\"ips\"")
+        .doesNotContain(KEY)
+        .doesNotContain(TOKEN);
+    assertThat(server.component.service().ready()).isTrue();
   }
 
   private void saveConnections() {
