@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.net.ssl.SSLSocketFactory;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Served: {@code GET /servers/getVersion}, {@code GET /attributes/describeTypes} (a real
  * server's answer, 194 types), {@code POST /attributes/restSearch} and {@code GET
- * /events/view/{id}}. Every call needs the key in the {@code Authorization} header (403 JSON
+ * /events/view/{id}} and {@code POST /events/restSearch} (by {@code eventid}, answering each
+ * event's metadata). Every call needs the key in the {@code Authorization} header (403 JSON
  * otherwise). {@code restSearch} reads {@code type}, {@code eventid}, {@code tags} (a list, {@code
  * !} for NOT, SQL LIKE {@code %} and {@code _}, matched against the attribute's and its event's
  * tags; or an object with {@code OR}, {@code AND}, {@code NOT}), {@code to_ids}, {@code published},
@@ -384,6 +386,12 @@ public final class FakeMisp implements AutoCloseable {
       }
       return restSearch(request, path);
     }
+    if (path.equals("/events/restSearch")) {
+      if (!request.method.equals("POST")) {
+        return MispJson.error(405, "Method Not Allowed", path);
+      }
+      return searchEvents(request, path);
+    }
     if (path.startsWith("/events/view/")) {
       String id = path.substring("/events/view/".length());
       return onlyGet(request, path, () -> viewEvent(id, path));
@@ -476,6 +484,51 @@ public final class FakeMisp implements AutoCloseable {
       reply.header("X-Skipped-Elements-Count", Integer.toString(page.skipped()));
     }
     return reply;
+  }
+
+  /**
+   * Answers an event search by id with each event's metadata, as MISP does for {@code metadata:
+   * true}: ids that name no event are left out, and the answer is ordered by id.
+   */
+  private Reply searchEvents(IncomingRequest request, String path) {
+    Object body;
+    try (JsonReader reader = JsonReader.of(new Buffer().write(request.body))) {
+      body = reader.readJsonValue();
+    } catch (IOException | JsonDataException e) {
+      body = null;
+    }
+    if (!(body instanceof Map<?, ?> filters)) {
+      return MispJson.error(
+          400,
+          "Invalid JSON input. Make sure that the JSON input is a correctly formatted JSON"
+              + " string. This request has been blocked to avoid an unfiltered request.",
+          path);
+    }
+    Object wanted = filters.get("eventid");
+    List<?> ids =
+        wanted instanceof List<?> list ? list : wanted == null ? List.of() : List.of(wanted);
+    TreeMap<Integer, MispStore.EventRow> events = new TreeMap<>();
+    for (Object id : ids) {
+      String text =
+          id instanceof Double number ? Long.toString(number.longValue()) : String.valueOf(id);
+      if (text.matches("\\d{1,9}")) {
+        MispStore.EventRow event = store.event(Integer.parseInt(text));
+        if (event != null) {
+          events.put(event.id(), event);
+        }
+      }
+    }
+    return Reply.streamedJson(
+        200,
+        writer -> {
+          writer.beginObject().name("response").beginArray();
+          for (MispStore.EventRow event : events.values()) {
+            writer.beginObject().name("Event").beginObject();
+            MispJson.eventHead(writer, event);
+            writer.endObject().endObject();
+          }
+          writer.endArray().endObject();
+        });
   }
 
   private Reply viewEvent(String id, String path) {

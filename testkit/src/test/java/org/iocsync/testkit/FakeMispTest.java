@@ -2,6 +2,7 @@ package org.iocsync.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -138,6 +139,37 @@ class FakeMispTest {
     assertThat(attributes.get(0)).containsKey("Tag").doesNotContainKey("Event");
     assertThat(attributes.get(1)).doesNotContainKey("Tag");
     assertThat((List<Object>) body.get("Tag")).hasSize(1);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void searchesEventsByIdForTheirMetadata() throws IOException {
+    long published = misp.addEvent(FakeMisp.event("Published").tags("tlp:green"));
+    long unpublished = misp.addEvent(FakeMisp.event("Draft").published(false));
+    misp.addAttribute(published, "ip-dst", "192.0.2.1");
+
+    Http.Answer answer =
+        Http.call(
+            Http.request(misp.url() + "/events/restSearch")
+                .header("Authorization", misp.apiKey())
+                .post(
+                    Http.json(
+                        "{\"eventid\": ["
+                            + unpublished
+                            + ", 999, "
+                            + published
+                            + "], \"metadata\": true}"))
+                .build());
+
+    assertThat(answer.code()).isEqualTo(200);
+    List<Map<String, Object>> events = (List<Map<String, Object>>) answer.object().get("response");
+    assertThat(events)
+        .extracting(e -> (Map<String, Object>) e.get("Event"))
+        .extracting(e -> e.get("id"), e -> e.get("published"), e -> e.containsKey("Attribute"))
+        .containsExactly(
+            tuple(Long.toString(published), true, false),
+            tuple(Long.toString(unpublished), false, false));
+    assertThat(events.get(0).get("Event").toString()).contains("timestamp");
   }
 
   @Test
