@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.iocsync.core.JobSpec;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.Server;
 import org.iocsync.testkit.FakeMisp;
@@ -112,30 +111,6 @@ class DemoTest {
   void iocsFlowIntoTheFakeQradarAndDeletionsFlowOut() {
     FakeMisp.Attribute watched = servers.misp.attributes(servers.watchedEvent).get(0);
     assertThat(watched.value()).isEqualTo("203.0.113.77");
-
-    // TODO(core): MISP's attribute search does not say whether an attribute's event is
-    // published, and the MISP adapter counts such attributes as unpublished, so a job with
-    // publishedOnly yields nothing until the adapter asks MISP to filter on publication. This
-    // test turns publishedOnly off; drop that once the adapter sends the filter.
-    JobSpec demoJob = component.service().job("malicious-ips").orElseThrow().spec();
-    component
-        .service()
-        .saveJob(
-            new JobSpec(
-                demoJob.name(),
-                demoJob.referenceSet(),
-                demoJob.elementType(),
-                demoJob.types(),
-                demoJob.eventIds(),
-                demoJob.tags(),
-                demoJob.excludeTags(),
-                demoJob.toIdsOnly(),
-                false,
-                demoJob.enforceWarninglist(),
-                demoJob.mode(),
-                demoJob.intervalMinutes(),
-                demoJob.createSetIfMissing(),
-                demoJob.timeToLive()));
 
     assertThat(component.service().runSoon("malicious-ips", RunKind.FULL)).isTrue();
     await(

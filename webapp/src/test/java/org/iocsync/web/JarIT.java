@@ -143,15 +143,13 @@ class JarIT {
     Files.writeString(folder.resolve("misp.key"), misp.apiKey());
     Files.writeString(folder.resolve("qradar.token"), token);
     Path config = folder.resolve("ioc-sync.json");
-    // TODO(core): publishedOnly is off because MISP's attribute search does not say whether an
-    // event is published and the MISP adapter then counts every attribute as unpublished.
     Files.writeString(
         config,
         """
         {"misp": {"url": "%s", "keyFile": "misp.key"},
          "qradar": {"url": "%s", "tokenFile": "qradar.token"},
          "jobs": [{"name": "ips", "referenceSet": "MISP IPs", "elementType": "IP",
-                   "types": ["ip-src", "ip-dst"], "publishedOnly": false}]}
+                   "types": ["ip-src", "ip-dst"]}]}
         """
             .formatted(misp.url(), qradar.url()));
     return config;
