@@ -577,48 +577,41 @@ final class CollectionEndpoints {
                 + task.id);
   }
 
-  /** Runs when the bulk task finishes, under the store's lock. */
-  private List<QradarStore.EntryOutcome> applyBulk(List<?> entries) {
-    List<QradarStore.EntryOutcome> outcomes = new ArrayList<>(entries.size());
-    for (Object item : entries) {
-      Map<?, ?> entry = (Map<?, ?>) item;
-      Integer setId = number(entry.get("collection_id"));
-      QradarStore.SetInfo set = setId == null ? null : store.set(setId);
-      Object value = entry.get("value");
-      if (set == null) {
-        outcomes.add(
-            new QradarStore.EntryOutcome(422, 20004, "A Set with the specified ID was not found"));
-      } else if (!(value instanceof String text)) {
-        outcomes.add(new QradarStore.EntryOutcome(422, 20003, "The value was not specified"));
-      } else if (Boolean.TRUE.equals(entry.get("delete_entry"))) {
-        boolean removed = store.remove(set.id(), text);
-        outcomes.add(
-            removed
-                ? new QradarStore.EntryOutcome(200, null, "The entry was deleted")
-                : new QradarStore.EntryOutcome(404, 22001, "The entry was not found"));
-      } else if (!set.type().accepts(text)) {
-        outcomes.add(
-            new QradarStore.EntryOutcome(
-                422,
-                20006,
-                "The provided value does not match the collection entry type: "
-                    + invalidValue(text, set.type())));
-      } else {
-        Object source = entry.get("source");
-        Object notes = entry.get("notes");
-        boolean created =
-            store.add(
-                set.id(),
-                text,
-                source instanceof String s ? s : API_SOURCE,
-                notes instanceof String n ? n : null);
-        outcomes.add(
-            created
-                ? new QradarStore.EntryOutcome(201, null, "The entry was created")
-                : new QradarStore.EntryOutcome(200, null, "The entry was updated"));
-      }
+  /** Runs when the bulk task finishes, under the store's lock; one outcome per entry. */
+  private byte[] applyBulk(List<?> entries) {
+    byte[] outcomes = new byte[entries.size()];
+    for (int i = 0; i < outcomes.length; i++) {
+      outcomes[i] = applyOne((Map<?, ?>) entries.get(i)).code();
     }
     return outcomes;
+  }
+
+  private QradarStore.EntryOutcome applyOne(Map<?, ?> entry) {
+    Integer setId = number(entry.get("collection_id"));
+    QradarStore.SetInfo set = setId == null ? null : store.set(setId);
+    if (set == null) {
+      return QradarStore.EntryOutcome.NO_SET;
+    }
+    if (!(entry.get("value") instanceof String value)) {
+      return QradarStore.EntryOutcome.NO_VALUE;
+    }
+    if (Boolean.TRUE.equals(entry.get("delete_entry"))) {
+      return store.remove(set.id(), value)
+          ? QradarStore.EntryOutcome.DELETED
+          : QradarStore.EntryOutcome.NOT_FOUND;
+    }
+    if (!set.type().accepts(value)) {
+      return QradarStore.EntryOutcome.INVALID_VALUE;
+    }
+    Object source = entry.get("source");
+    Object notes = entry.get("notes");
+    boolean created =
+        store.add(
+            set.id(),
+            value,
+            source instanceof String s ? s : API_SOURCE,
+            notes instanceof String n ? n : null);
+    return created ? QradarStore.EntryOutcome.CREATED : QradarStore.EntryOutcome.UPDATED;
   }
 
   private Reply bulkTask(@Nullable Integer id) {
@@ -634,7 +627,7 @@ final class CollectionEndpoints {
     if (task == null) {
       return error(404, 23001, "The task_status_id does not exist", "No task has id " + id + ".");
     }
-    List<QradarStore.EntryOutcome> outcomes = task.outcomes;
+    byte[] outcomes = task.outcomes;
     if (outcomes == null) {
       return error(
           404,
@@ -643,8 +636,8 @@ final class CollectionEndpoints {
           "Task " + id + " has not completed; its status is " + task.status + ".");
     }
     int successful = 0;
-    for (QradarStore.EntryOutcome outcome : outcomes) {
-      if (outcome.httpStatus() < 300) {
+    for (byte outcome : outcomes) {
+      if (QradarStore.EntryOutcome.of(outcome).httpStatus < 300) {
         successful++;
       }
     }
@@ -655,22 +648,23 @@ final class CollectionEndpoints {
           writer.beginObject();
           writer.name("id").value(task.id);
           writer.name("responses").beginArray();
-          for (QradarStore.EntryOutcome outcome : outcomes) {
+          for (byte code : outcomes) {
+            QradarStore.EntryOutcome outcome = QradarStore.EntryOutcome.of(code);
             writer.beginObject();
-            writer.name("http_status").value(outcome.httpStatus());
-            writer.name("message").value(outcome.message());
-            writer.name("unique_code").value(outcome.uniqueCode());
+            writer.name("http_status").value(outcome.httpStatus);
+            writer.name("message").value(outcome.message);
+            writer.name("unique_code").value(outcome.uniqueCode);
             writer.endObject();
           }
           writer.endArray();
           writer
               .name("status")
               .value(
-                  succeeded == outcomes.size()
+                  succeeded == outcomes.length
                       ? "COMPLETE_UPDATE_PERFORMED"
                       : succeeded == 0 ? "UPDATE_ABORTED" : "PARTIAL_UPDATE_PERFORMED");
           writer.name("successful_responses").value(succeeded);
-          writer.name("total_responses").value(outcomes.size());
+          writer.name("total_responses").value(outcomes.length);
           writer.endObject();
         });
   }

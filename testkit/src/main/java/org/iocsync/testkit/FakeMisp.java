@@ -2,6 +2,7 @@ package org.iocsync.testkit;
 
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import javax.net.ssl.SSLSocketFactory;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -35,21 +35,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Served: {@code GET /servers/getVersion}, {@code GET /attributes/describeTypes} (a real
  * server's answer, 194 types), {@code POST /attributes/restSearch} and {@code GET
- * /events/view/{id}} and {@code POST /events/restSearch} (by {@code eventid}, answering each
- * event's metadata). Every call needs the key in the {@code Authorization} header (403 JSON
- * otherwise). {@code restSearch} reads {@code type}, {@code eventid}, {@code tags} (a list, {@code
- * !} for NOT, SQL LIKE {@code %} and {@code _}, matched against the attribute's and its event's
- * tags; or an object with {@code OR}, {@code AND}, {@code NOT}), {@code to_ids}, {@code published},
- * {@code deleted} (0, 1 or [0, 1]), {@code timestamp}, {@code attribute_timestamp} and {@code
- * event_timestamp} (Unix time, {@code "7d"}-style spans, or [from, to] inclusive), {@code
- * enforceWarninglist}, {@code includeEventTags}, {@code order} ({@code Attribute.id}, {@code
- * Attribute.timestamp} or {@code Attribute.value}, {@code asc} or {@code desc}; id ascending when
- * absent or unknown), {@code page} (1-based, 0 taken as 1) and {@code limit} (without it, every
- * match is served). The body may be wrapped in {@code {"request": ...}}; without a JSON {@code
- * Content-Type} the filters are ignored and everything is served, as MISP does. Answers carry
- * {@code X-Result-Count} (the attributes in this answer) and, when the server models MISP 2.4.196
- * or later, {@code X-Skipped-Elements-Count} (those the warninglist removed after the page was
- * cut).
+ * /events/view/{id}} and {@code POST /events/restSearch} ({@code eventid}, {@code published}, the
+ * event's own {@code tags} and {@code timestamp}, {@code order} by {@code Event.id}, {@code page},
+ * {@code limit}; without attributes when {@code metadata} is true). Every call needs the key in the
+ * {@code Authorization} header (403 JSON otherwise). {@code restSearch} reads {@code type}, {@code
+ * eventid}, {@code tags} (a list, {@code !} for NOT, SQL LIKE {@code %} and {@code _}, matched
+ * against the attribute's and its event's tags; or an object with {@code OR}, {@code AND}, {@code
+ * NOT}), {@code to_ids}, {@code published}, {@code deleted} (0, 1 or [0, 1]), {@code timestamp},
+ * {@code attribute_timestamp} and {@code event_timestamp} (Unix time, {@code "7d"}-style spans, or
+ * [from, to] inclusive), {@code enforceWarninglist}, {@code includeEventTags}, {@code order}
+ * ({@code Attribute.id}, {@code Attribute.timestamp} or {@code Attribute.value}, {@code asc} or
+ * {@code desc}; id ascending when absent or unknown), {@code page} (1-based, 0 taken as 1) and
+ * {@code limit} (without it, every match is served). The body may be wrapped in {@code {"request":
+ * ...}}; without a JSON {@code Content-Type} the filters are ignored and everything is served, as
+ * MISP does. Answers carry {@code X-Result-Count} (the attributes in this answer) and, when the
+ * server models MISP 2.4.196 or later, {@code X-Skipped-Elements-Count} (those the warninglist
+ * removed after the page was cut).
  *
  * <p>Changes made through this object bump timestamps as MISP does: changing an attribute sets its
  * timestamp and its event's to now; changing an event (publishing, tagging) sets the event's. Real
@@ -425,42 +426,59 @@ public final class FakeMisp implements AutoCloseable {
         });
   }
 
-  private Reply restSearch(IncomingRequest request, String path) {
-    String contentType = request.header("Content-Type");
-    boolean json =
-        contentType != null && contentType.toLowerCase(Locale.ROOT).contains("application/json");
+  /** A search body as MISP reads it: the filters, or the answer MISP gives instead. */
+  private record Search(@Nullable Map<?, ?> filters, @Nullable Reply refusal) {}
 
-    MispQuery query;
-    if (!json) {
-      // Without the JSON content type MISP does not read the body: no filters, no paging.
-      query = MispQuery.everything();
-    } else {
-      if (request.body.size() == 0) {
-        return MispJson.error(
-            400,
-            "Either specify the search terms in the url, or POST a json with the filter"
-                + " parameters.",
-            path);
-      }
-      Object body;
-      try (JsonReader reader = JsonReader.of(new Buffer().write(request.body))) {
-        body = reader.readJsonValue();
-      } catch (IOException | JsonDataException e) {
-        body = null;
-      }
-      if (!(body instanceof Map<?, ?> filters)) {
-        return MispJson.error(
-            400,
-            "Invalid JSON input. Make sure that the JSON input is a correctly formatted JSON"
-                + " string. This request has been blocked to avoid an unfiltered request.",
-            path);
-      }
-      Object format = filters.get("returnFormat");
-      if (format != null && !"json".equals(format)) {
-        return MispJson.error(404, "Invalid output format.", path);
-      }
-      query = MispQuery.parse(filters, store.now());
+  /**
+   * Reads a search body. Without a JSON content type MISP does not read the body at all: no
+   * filters, no paging (null filters, no refusal).
+   */
+  private static Search readSearch(IncomingRequest request, String path) {
+    String contentType = request.header("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")) {
+      return new Search(null, null);
     }
+    if (request.body.size() == 0) {
+      return new Search(
+          null,
+          MispJson.error(
+              400,
+              "Either specify the search terms in the url, or POST a json with the filter"
+                  + " parameters.",
+              path));
+    }
+    Object body;
+    try (JsonReader reader = JsonReader.of(new Buffer().write(request.body))) {
+      body = reader.readJsonValue();
+    } catch (IOException | JsonDataException e) {
+      body = null;
+    }
+    if (!(body instanceof Map<?, ?> filters)) {
+      return new Search(
+          null,
+          MispJson.error(
+              400,
+              "Invalid JSON input. Make sure that the JSON input is a correctly formatted JSON"
+                  + " string. This request has been blocked to avoid an unfiltered request.",
+              path));
+    }
+    Object wrapped = filters.get("request");
+    Map<?, ?> unwrapped = wrapped instanceof Map<?, ?> inner ? inner : filters;
+    Object format = unwrapped.get("returnFormat");
+    if (format != null && !"json".equals(format)) {
+      return new Search(null, MispJson.error(404, "Invalid output format.", path));
+    }
+    return new Search(unwrapped, null);
+  }
+
+  private Reply restSearch(IncomingRequest request, String path) {
+    Search search = readSearch(request, path);
+    if (search.refusal() != null) {
+      return search.refusal();
+    }
+    Map<?, ?> filters = search.filters();
+    MispQuery query =
+        filters == null ? MispQuery.everything() : MispQuery.parse(filters, store.now());
 
     MispStore.Page page = store.search(query);
     int[] positions = page.positions();
@@ -487,76 +505,71 @@ public final class FakeMisp implements AutoCloseable {
   }
 
   /**
-   * Answers an event search by id with each event's metadata, as MISP does for {@code metadata:
-   * true}: ids that name no event are left out, and the answer is ordered by id.
+   * Answers {@code events/restSearch}: {@code eventid}, {@code published}, {@code tags} (the
+   * event's own), {@code timestamp} and {@code event_timestamp} (the event's), {@code order}
+   * ({@code Event.id asc} or {@code desc}), {@code page} and {@code limit}; with {@code metadata}
+   * the events come without their attributes.
    */
   private Reply searchEvents(IncomingRequest request, String path) {
-    Object body;
-    try (JsonReader reader = JsonReader.of(new Buffer().write(request.body))) {
-      body = reader.readJsonValue();
-    } catch (IOException | JsonDataException e) {
-      body = null;
+    Search search = readSearch(request, path);
+    if (search.refusal() != null) {
+      return search.refusal();
     }
-    if (!(body instanceof Map<?, ?> filters)) {
-      return MispJson.error(
-          400,
-          "Invalid JSON input. Make sure that the JSON input is a correctly formatted JSON"
-              + " string. This request has been blocked to avoid an unfiltered request.",
-          path);
-    }
-    Object wanted = filters.get("eventid");
-    List<?> ids =
-        wanted instanceof List<?> list ? list : wanted == null ? List.of() : List.of(wanted);
-    TreeMap<Integer, MispStore.EventRow> events = new TreeMap<>();
-    for (Object id : ids) {
-      String text =
-          id instanceof Double number ? Long.toString(number.longValue()) : String.valueOf(id);
-      if (text.matches("\\d{1,9}")) {
-        MispStore.EventRow event = store.event(Integer.parseInt(text));
-        if (event != null) {
-          events.put(event.id(), event);
-        }
-      }
-    }
+    Map<?, ?> filters = search.filters();
+    MispQuery query =
+        filters == null ? MispQuery.everything() : MispQuery.parse(filters, store.now());
+    Object metadata = filters == null ? null : filters.get("metadata");
+    boolean withAttributes = metadata == null || !Boolean.TRUE.equals(MispQuery.flag(metadata));
+
+    List<MispStore.EventRow> events = store.searchEvents(query);
     return Reply.streamedJson(
-        200,
-        writer -> {
-          writer.beginObject().name("response").beginArray();
-          for (MispStore.EventRow event : events.values()) {
-            writer.beginObject().name("Event").beginObject();
-            MispJson.eventHead(writer, event);
-            writer.endObject().endObject();
-          }
-          writer.endArray().endObject();
-        });
+            200,
+            writer -> {
+              writer.beginObject().name("response").beginArray();
+              for (MispStore.EventRow event : events) {
+                writer.beginObject().name("Event");
+                event(writer, event, withAttributes);
+                writer.endObject();
+              }
+              writer.endArray().endObject();
+            })
+        .header("X-Result-Count", Integer.toString(events.size()));
   }
 
   private Reply viewEvent(String id, String path) {
-    MispStore.EventRow event = null;
-    if (id.matches("\\d{1,9}")) {
-      event = store.event(Integer.parseInt(id));
-    }
+    MispStore.EventRow event = id.matches("\\d{1,9}") ? store.event(Integer.parseInt(id)) : null;
     if (event == null) {
       return MispJson.error(404, "Invalid event", path);
     }
-    MispStore.EventRow found = event;
-    int[] positions = store.positionsOfEvent(found.id(), false);
     return Reply.streamedJson(
         200,
         writer -> {
-          writer.beginObject().name("Event").beginObject();
-          MispJson.eventHead(writer, found);
-          writer.name("Attribute").beginArray();
-          for (int from = 0; from < positions.length; from += 256) {
-            int to = Math.min(positions.length, from + 256);
-            for (MispStore.AttributeRow row : store.rows(positions, from, to, false)) {
-              MispJson.attribute(writer, row, false);
-            }
-          }
-          writer.endArray();
-          MispJson.eventTail(writer, found);
-          writer.endObject().endObject();
+          writer.beginObject().name("Event");
+          event(writer, event, true);
+          writer.endObject();
         });
+  }
+
+  /** Writes an event, with its live attributes or without (as {@code metadata} asks). */
+  private void event(JsonWriter writer, MispStore.EventRow event, boolean withAttributes)
+      throws IOException {
+    writer.beginObject();
+    MispJson.eventHead(writer, event);
+    if (withAttributes) {
+      int[] positions = store.positionsOfEvent(event.id(), false);
+      writer.name("Attribute").beginArray();
+      for (int from = 0; from < positions.length; from += 256) {
+        int to = Math.min(positions.length, from + 256);
+        for (MispStore.AttributeRow row : store.rows(positions, from, to, false)) {
+          MispJson.attribute(writer, row, false);
+        }
+      }
+      writer.endArray();
+      MispJson.eventTail(writer, event);
+    } else {
+      MispJson.tags(writer, event.tags());
+    }
+    writer.endObject();
   }
 
   private static String randomKey() {

@@ -92,6 +92,7 @@ final class MispStore {
     long publishTimestamp;
     int[] tags = NO_TAGS;
     boolean deleted;
+    int liveAttributes;
 
     EventRec(
         int id,
@@ -232,6 +233,7 @@ final class MispStore {
         }
       }
       event.timestamp = Math.max(event.timestamp, time);
+      event.liveAttributes++;
       version++;
       return uuidOf(position);
     } finally {
@@ -280,6 +282,7 @@ final class MispStore {
         timestamps[position] = (int) time;
         event.timestamp = time;
         event.publishTimestamp = time;
+        event.liveAttributes++;
       }
       size += count;
       version++;
@@ -292,6 +295,10 @@ final class MispStore {
     change(
         uuid,
         position -> {
+          boolean was = (flags[position] & DELETED) != 0;
+          if (was != deleted) {
+            events.get(eventOf[position]).liveAttributes += deleted ? -1 : 1;
+          }
           flags[position] =
               (byte) (deleted ? flags[position] | DELETED : flags[position] & ~DELETED);
         });
@@ -564,6 +571,42 @@ final class MispStore {
     return positions;
   }
 
+  /**
+   * The events an {@code events/restSearch} query selects, in id order, cut by page and limit:
+   * {@code timestamp} and {@code event_timestamp} both filter on the event's timestamp, and tags on
+   * the event's own tags.
+   */
+  List<EventRow> searchEvents(MispQuery query) {
+    Lock read = lock.readLock();
+    read.lock();
+    try {
+      Matcher matcher = new Matcher(query);
+      List<EventRec> found = new ArrayList<>();
+      for (EventRec event : events) {
+        if (!event.deleted && matcher.eventMatches(event)) {
+          found.add(event);
+        }
+      }
+      if (query.order == MispQuery.Order.ID_DESC) {
+        Collections.reverse(found);
+      }
+      int from = 0;
+      int to = found.size();
+      if (query.limit > 0) {
+        long offset = (long) (query.page - 1) * query.limit;
+        from = (int) Math.min(offset, found.size());
+        to = (int) Math.min(offset + query.limit, found.size());
+      }
+      List<EventRow> rows = new ArrayList<>(to - from);
+      for (EventRec event : found.subList(from, to)) {
+        rows.add(eventRow(event));
+      }
+      return rows;
+    } finally {
+      read.unlock();
+    }
+  }
+
   private void sort(int[] positions, MispQuery.Order order) {
     switch (order) {
       case ID_ASC -> {}
@@ -678,6 +721,34 @@ final class MispStore {
       return tagsMatch(position, event);
     }
 
+    boolean eventMatches(EventRec event) {
+      long eventId = event.id;
+      if (!query.eventIds.isEmpty() && !query.eventIds.contains(eventId)) {
+        return false;
+      }
+      if (query.notEventIds.contains(eventId)) {
+        return false;
+      }
+      if (query.published != null && query.published != event.published) {
+        return false;
+      }
+      if (query.attributeTime != null && !query.attributeTime.contains(event.timestamp)) {
+        return false;
+      }
+      if (query.eventTime != null && !query.eventTime.contains(event.timestamp)) {
+        return false;
+      }
+      if (anyOf(event.tags, notTags) || (anyTags != null && !anyOf(event.tags, anyTags))) {
+        return false;
+      }
+      for (BitSet wanted : allTags) {
+        if (!anyOf(event.tags, wanted)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private boolean tagsMatch(int position, EventRec event) {
       if (anyTags == null && allTags.isEmpty() && notTags.isEmpty()) {
         return true;
@@ -778,13 +849,6 @@ final class MispStore {
     for (int tag : event.tags) {
       tags.add(tagRow(tag, false));
     }
-    int index = event.id - 1;
-    int count = 0;
-    for (int position = 0; position < size; position++) {
-      if (eventOf[position] == index && (flags[position] & (GONE | DELETED)) == 0) {
-        count++;
-      }
-    }
     return new EventRow(
         event.id,
         event.uuid,
@@ -796,7 +860,7 @@ final class MispStore {
         event.threatLevel,
         event.analysis,
         event.orgName,
-        count,
+        event.liveAttributes,
         Collections.unmodifiableList(tags));
   }
 

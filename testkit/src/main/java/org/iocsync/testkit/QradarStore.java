@@ -43,8 +43,36 @@ final class QradarStore {
       long firstSeen,
       long lastSeen) {}
 
-  /** The outcome of one entry of a bulk update. */
-  record EntryOutcome(int httpStatus, @Nullable Integer uniqueCode, String message) {}
+  /** The outcome of one entry of a bulk update; a task keeps one byte per entry. */
+  enum EntryOutcome {
+    CREATED(201, null, "The entry was created"),
+    UPDATED(200, null, "The entry was updated"),
+    DELETED(200, null, "The entry was deleted"),
+    NOT_FOUND(404, 22001, "The entry was not found"),
+    INVALID_VALUE(422, 20006, "The provided value does not match the collection entry type"),
+    NO_VALUE(422, 20003, "The value was not specified"),
+    NO_SET(422, 20004, "A Set with the specified ID was not found");
+
+    private static final EntryOutcome[] ALL = values();
+
+    final int httpStatus;
+    final @Nullable Integer uniqueCode;
+    final String message;
+
+    EntryOutcome(int httpStatus, @Nullable Integer uniqueCode, String message) {
+      this.httpStatus = httpStatus;
+      this.uniqueCode = uniqueCode;
+      this.message = message;
+    }
+
+    static EntryOutcome of(byte code) {
+      return ALL[code];
+    }
+
+    byte code() {
+      return (byte) ordinal();
+    }
+  }
 
   /** An asynchronous task: it finishes after a number of polls. */
   static final class Task {
@@ -58,7 +86,7 @@ final class QradarStore {
     long completed;
     @Nullable String failure;
     @Nullable Work work;
-    @Nullable List<EntryOutcome> outcomes;
+    byte @Nullable [] outcomes;
 
     Task(int id, String name, long created, int polls, @Nullable String failure, Work work) {
       this.id = id;
@@ -318,7 +346,7 @@ final class QradarStore {
 
   /** What a task does when it finishes, under the store's lock; bulk updates return outcomes. */
   interface Work {
-    @Nullable List<EntryOutcome> run();
+    byte @Nullable [] run();
   }
 
   synchronized Task purgeTask(int setId, String setName) {

@@ -386,4 +386,49 @@ class FakeMispSearchTest {
     assertThat(answer.code()).isEqualTo(404);
     assertThat(answer.object()).containsEntry("name", "Invalid output format.");
   }
+
+  private List<Map<String, Object>> events(String body) throws IOException {
+    Http.Answer answer =
+        Http.call(
+            Http.request(misp.url() + "/events/restSearch")
+                .header("Authorization", misp.apiKey())
+                .post(Http.json(body))
+                .build());
+    assertThat(answer.code()).as(answer.body()).isEqualTo(200);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (Object item : (List<?>) answer.object().get("response")) {
+      events.add(Http.map(Http.map(item).get("Event")));
+    }
+    return events;
+  }
+
+  @Test
+  void searchesEventsByTheirOwnFieldsWithOrWithoutAttributes() throws IOException {
+    long green = misp.addEvent(FakeMisp.event("Green").tags("tlp:green"));
+    misp.addAttribute(green, "ip-dst", "192.0.2.1");
+    clock.advance(Duration.ofHours(1));
+    long draft = misp.addEvent(FakeMisp.event("Draft").published(false).tags("tlp:red"));
+    long cut = clock.instant().getEpochSecond();
+
+    assertThat(events("{\"published\": 1}"))
+        .extracting(e -> e.get("info"))
+        .containsExactly("Green");
+    assertThat(events("{\"tags\": [\"!tlp:red\"]}"))
+        .extracting(e -> e.get("info"))
+        .containsExactly("Green");
+    assertThat(events("{\"timestamp\": " + cut + "}"))
+        .extracting(e -> e.get("info"))
+        .containsExactly("Draft");
+    assertThat(events("{\"order\": \"Event.id desc\", \"limit\": 1, \"page\": 2}"))
+        .extracting(e -> e.get("id"))
+        .containsExactly(Long.toString(green));
+    assertThat(events("{\"eventid\": [" + green + "]}").get(0))
+        .containsKeys("Attribute", "Tag", "Object");
+    assertThat(events("{\"eventid\": [" + green + "], \"metadata\": true}").get(0))
+        .containsKey("Tag")
+        .doesNotContainKeys("Attribute", "Object");
+    assertThat(events("{\"eventid\": " + draft + ", \"metadata\": 1}").get(0))
+        .containsEntry("published", false)
+        .containsEntry("attribute_count", "0");
+  }
 }
