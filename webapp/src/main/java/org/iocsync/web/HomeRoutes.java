@@ -29,10 +29,10 @@ final class HomeRoutes implements Routes {
   private final MainPage page;
 
   @Inject
-  HomeRoutes(SecurityFilter security, SyncService service, LogBuffer logs, Schedule schedule) {
+  HomeRoutes(SecurityFilter security, SyncService service, MainPage page) {
     this.security = security;
     this.service = service;
-    this.page = new MainPage(service, logs, schedule);
+    this.page = page;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.iocsync.web;
 
 import io.javalin.http.Context;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,7 @@ final class MainPage {
   private final LogBuffer logs;
   private final Schedule schedule;
 
+  @Inject
   MainPage(SyncService service, LogBuffer logs, Schedule schedule) {
     this.service = service;
     this.logs = logs;
