@@ -4,6 +4,7 @@ import static org.iocsync.testkit.QradarHttp.badRange;
 import static org.iocsync.testkit.QradarHttp.contentRange;
 import static org.iocsync.testkit.QradarHttp.error;
 import static org.iocsync.testkit.QradarHttp.expiry;
+import static org.iocsync.testkit.QradarHttp.filterParam;
 import static org.iocsync.testkit.QradarHttp.invalidValue;
 import static org.iocsync.testkit.QradarHttp.jsonObject;
 import static org.iocsync.testkit.QradarHttp.notAllowed;
@@ -125,7 +126,7 @@ final class CollectionEndpoints {
   private Reply listCollections(IncomingRequest request) {
     List<QradarStore.SetInfo> matching = new ArrayList<>();
     try {
-      QradarFilter.Node filter = QradarFilter.parse(request.param("filter"), COLLECTION_FIELDS);
+      QradarFilter.Node filter = QradarFilter.parse(filterParam(request), COLLECTION_FIELDS);
       for (QradarStore.SetInfo set : store.sets()) {
         if (filter.test(field -> collectionField(set, field))) {
           matching.add(set);
@@ -453,19 +454,6 @@ final class CollectionEndpoints {
     }
     return http.list(
         range, matching.size(), (writer, index) -> entry(writer, matching.get(index), fields));
-  }
-
-  /**
-   * The filter, decoded a second time if it is still URL-encoded: IBM asks clients to encode query
-   * parameters twice, and many encode them once.
-   */
-  private static @Nullable String filterParam(IncomingRequest request) {
-    String filter = request.param("filter");
-    if (filter != null && filter.matches(".*%[0-9A-Fa-f]{2}.*") && !filter.contains("\"")) {
-      String again = Urls.decode(filter, true);
-      return again == null ? filter : again;
-    }
-    return filter;
   }
 
   private static boolean all(List<QradarFilter.Node> nodes, QradarStore.EntryRow row) {

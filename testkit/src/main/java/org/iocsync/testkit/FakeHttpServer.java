@@ -204,7 +204,7 @@ final class FakeHttpServer implements Closeable {
                   + "<button>Sign in</button>\n</form>\n</body>\n</html>\n");
       case STATUS -> {
         Reply reply = dialect.error(fault.statusCode(), request, reason(fault.statusCode()));
-        if (fault.amount() > 0) {
+        if (fault.amount() >= 0) {
           reply.header("Retry-After", Long.toString(fault.amount()));
         }
         yield reply;

@@ -47,7 +47,7 @@ public final class Fault {
     if (code < 400 || code > 599) {
       throw new IllegalArgumentException("status must be from 400 to 599, was " + code);
     }
-    return new Fault(Kind.STATUS, code, 0);
+    return new Fault(Kind.STATUS, code, -1);
   }
 
   /** A 502 answer with the HTML page a reverse proxy (nginx) shows when the server is gone. */
@@ -120,7 +120,7 @@ public final class Fault {
     return status;
   }
 
-  /** Retry-After seconds, bytes per second or stall milliseconds, by kind. */
+  /** Retry-After seconds (-1 for none), bytes per second or stall milliseconds, by kind. */
   long amount() {
     return amount;
   }
@@ -150,7 +150,7 @@ public final class Fault {
   public String toString() {
     return switch (kind) {
       case STATUS ->
-          amount > 0 ? "status " + status + ", Retry-After " + amount : "status " + status;
+          amount >= 0 ? "status " + status + ", Retry-After " + amount : "status " + status;
       case BAD_GATEWAY_HTML -> "502 HTML page";
       case HTML_PAGE -> "200 HTML page";
       case DROP_BEFORE_ANSWER -> "drop before answer";

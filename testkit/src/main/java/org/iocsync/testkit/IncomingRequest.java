@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okio.ByteString;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +57,7 @@ final class IncomingRequest {
     String rawQuery = question < 0 ? "" : target.substring(question + 1);
     if (!rawPath.startsWith("/")) {
       // An absolute-form target (as sent to a proxy): keep only the path.
-      okhttp3.HttpUrl url = recorded.getUrl();
+      HttpUrl url = recorded.getUrl();
       rawPath = url.encodedPath();
       String encodedQuery = url.encodedQuery();
       rawQuery = encodedQuery == null ? "" : encodedQuery;

@@ -7,6 +7,7 @@ import static org.iocsync.testkit.QradarHttp.current;
 import static org.iocsync.testkit.QradarHttp.decodeAgain;
 import static org.iocsync.testkit.QradarHttp.error;
 import static org.iocsync.testkit.QradarHttp.expiry;
+import static org.iocsync.testkit.QradarHttp.filterParam;
 import static org.iocsync.testkit.QradarHttp.invalidParameter;
 import static org.iocsync.testkit.QradarHttp.invalidValue;
 import static org.iocsync.testkit.QradarHttp.notAllowed;
@@ -99,7 +100,7 @@ final class LegacyEndpoints {
   private Reply listLegacySets(IncomingRequest request) {
     QradarFilter.Node filter;
     try {
-      filter = QradarFilter.parse(request.param("filter"), SET_FIELDS);
+      filter = QradarFilter.parse(filterParam(request), SET_FIELDS);
     } catch (QradarFilter.InvalidFilterException e) {
       return error(422, 1005, "A request parameter is not valid", e.getMessage());
     }

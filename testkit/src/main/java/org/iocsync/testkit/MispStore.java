@@ -1,6 +1,7 @@
 package org.iocsync.testkit;
 
 import java.time.InstantSource;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
@@ -263,7 +265,7 @@ final class MispStore {
                   id,
                   Uuids.event(id),
                   infoPrefix + " #" + (i / SEEDED_EVENT_SIZE + 1),
-                  java.time.LocalDate.ofEpochDay(time / 86_400).toString(),
+                  LocalDate.ofEpochDay(time / 86_400).toString(),
                   1 + (id % 4),
                   2,
                   "Fake Org");
@@ -480,7 +482,7 @@ final class MispStore {
     }
   }
 
-  /** The live attributes of one event, by position; empty when the event does not exist. */
+  /** A copy of the event with {@code eventId}, or null when there is none or it was deleted. */
   @Nullable EventRow event(int eventId) {
     Lock read = lock.readLock();
     read.lock();
@@ -870,12 +872,12 @@ final class MispStore {
   }
 
   private static String colour(String name) {
-    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
       case "tlp:white", "tlp:clear" -> "#ffffff";
       case "tlp:green" -> "#339900";
       case "tlp:amber", "tlp:amber+strict" -> "#FFC000";
       case "tlp:red" -> "#CC0033";
-      default -> String.format(java.util.Locale.ROOT, "#%06x", name.hashCode() & 0xFFFFFF);
+      default -> String.format(Locale.ROOT, "#%06x", name.hashCode() & 0xFFFFFF);
     };
   }
 

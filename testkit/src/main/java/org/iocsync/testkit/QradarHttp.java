@@ -210,4 +210,17 @@ final class QradarHttp {
       default -> FakeHttpServer.reason(status);
     };
   }
+
+  /**
+   * The filter, decoded a second time if it is still URL-encoded: IBM asks clients to encode query
+   * parameters twice, and many encode them once.
+   */
+  static @Nullable String filterParam(IncomingRequest request) {
+    String filter = request.param("filter");
+    if (filter != null && filter.matches(".*%[0-9A-Fa-f]{2}.*") && !filter.contains("\"")) {
+      String again = Urls.decode(filter, true);
+      return again == null ? filter : again;
+    }
+    return filter;
+  }
 }

@@ -107,6 +107,18 @@ class FakeMispFaultsTest {
   }
 
   @Test
+  void sendsRetryAfterZeroButNoneWithAPlainStatus() throws IOException {
+    misp.faults().onRequest(1, Fault.rateLimited(Duration.ZERO)).onRequest(2, Fault.status(429));
+
+    Http.Answer zero = version();
+    Http.Answer plain = version();
+
+    assertThat(zero.header("Retry-After")).isEqualTo("0");
+    assertThat(plain.code()).isEqualTo(429);
+    assertThat(plain.header("Retry-After")).isNull();
+  }
+
+  @Test
   void countsTheNthRequestFromNow() throws IOException {
     version();
     misp.faults().onRequest(2, Fault.serverError());

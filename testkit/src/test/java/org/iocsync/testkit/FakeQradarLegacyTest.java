@@ -154,6 +154,8 @@ class FakeQradarLegacyTest {
                 + "&fields=name",
             null);
     Http.Answer beyond = call("GET", "/api/reference_data/sets", null, "Range", "items=5-9");
+    Http.Answer encodedTwice =
+        call("GET", "/api/reference_data/sets?filter=" + encode(encode("name = \"beta\"")), null);
 
     assertThat(page.header("Content-Range")).isEqualTo("items 1-2/3");
     assertThat(page.array())
@@ -162,6 +164,9 @@ class FakeQradarLegacyTest {
     assertThat(filtered.array()).containsExactly(Map.of("name", "beta"), Map.of("name", "gamma"));
     assertThat(beyond.array()).isEmpty();
     assertThat(beyond.header("Content-Range")).isEqualTo("items */3");
+    assertThat(encodedTwice.array())
+        .extracting(s -> Http.map(s).get("name"))
+        .containsExactly("beta");
   }
 
   @Test
