@@ -33,11 +33,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--state-dir",
       paramLabel = "DIR",
-      defaultValue = "ioc-sync-data",
       description =
-          "Where the database, the secrets' key and the admin password live"
-              + " (default: ${DEFAULT-VALUE}).")
-  Path stateDir;
+          "Where the database, the secrets' key and the admin password live (default:"
+              + " ioc-sync-data, or /opt/app-root/store/ioc-sync-data as a QRadar app).")
+  @Nullable Path stateDir;
 
   @Option(names = "--port", paramLabel = "N", description = "The port to listen on.")
   @Nullable Integer port;
@@ -52,7 +51,6 @@ final class ServeCommand implements Callable<Integer> {
 
   ServeCommand(Console console) {
     this.console = console;
-    this.stateDir = Path.of("ioc-sync-data");
   }
 
   @Override
@@ -72,7 +70,15 @@ final class ServeCommand implements Callable<Integer> {
       return Main.USAGE;
     }
 
-    WebSettings settings = WebSettings.fromEnvironment(console.env(), bind, port, stateDir);
+    Path state = stateDir;
+    if (state == null) {
+      // A QRadar app keeps only what is under the framework's store across restarts.
+      state =
+          !console.env().getOrDefault("QRADAR_APP_ID", "").isBlank()
+              ? Path.of("/opt/app-root/store/ioc-sync-data")
+              : Path.of("ioc-sync-data");
+    }
+    WebSettings settings = WebSettings.fromEnvironment(console.env(), bind, port, state);
     WebComponent component =
         DaggerWebComponent.builder()
             .settings(settings)

@@ -28,6 +28,9 @@ final class MemoryConnectors implements Connectors {
   @Override
   public String testMisp(ConnectionSettings settings, Secret key) {
     secretsSeen.add(key.reveal());
+    if (settings.url().contains("hostile")) {
+      throw new IllegalStateException("MISP answered 500: <script>alert('log')</script>");
+    }
     if (settings.url().contains("down")) {
       throw new IllegalStateException(
           "Cannot connect to " + settings.url() + ": connection refused");

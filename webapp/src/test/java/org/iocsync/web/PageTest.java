@@ -214,6 +214,21 @@ class PageTest {
   }
 
   @Test
+  void hostileServerAnswersShowAsTextInTheNoticeAndTheLog() {
+    saveMisp("https://hostile.example.org", KEY);
+
+    client.postForm("/connections/misp/test", Map.of("csrf", csrf));
+    String page = client.get("/").body();
+
+    assertThat(page)
+        .doesNotContain("<script>alert('log')</script>")
+        .contains("id=\"notice\">MISP test failed: MISP answered 500: &lt;script&gt;")
+        .containsPattern(
+            "<pre id=\"logs\">[^<]*MISP connection test failed: MISP answered 500:"
+                + " &lt;script&gt;alert\\(&#39;log&#39;\\)&lt;/script&gt;");
+  }
+
+  @Test
   void pausesResumesAndDeletesFromTheForms() {
     client.postForm("/jobs", job("ips", "15"));
 
