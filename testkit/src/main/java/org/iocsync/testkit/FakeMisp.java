@@ -49,8 +49,8 @@ import org.jspecify.annotations.Nullable;
  * {@code limit} (without it, every match is served). The body may be wrapped in {@code {"request":
  * ...}}; without a JSON {@code Content-Type} the filters are ignored and everything is served, as
  * MISP does. Answers carry {@code X-Result-Count} (the attributes in this answer) and, when the
- * server models MISP 2.4.196 or later, {@code X-Skipped-Elements-Count} (those the warninglist
- * removed after the page was cut).
+ * server models MISP 2.4.196 or later, {@code X-Skipped-Elements-Count} on every search (the
+ * attributes the warninglist removed after the page was cut; 0 when none).
  *
  * <p>Changes made through this object bump timestamps as MISP does: changing an attribute sets its
  * timestamp and its event's to now; changing an event (publishing, tagging) sets the event's. Real
