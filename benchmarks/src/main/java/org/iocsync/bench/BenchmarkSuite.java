@@ -49,7 +49,7 @@ public final class BenchmarkSuite {
 
   private void mispStream() throws Exception {
     int count = scaled(1_000_000);
-    try (FakeMisp misp = FakeMisp.start()) {
+    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start()) {
       misp.seed(count);
       Map<String, Double> figures =
           ChildRun.run(
@@ -64,7 +64,7 @@ public final class BenchmarkSuite {
   private void qradarBulk(String api) throws Exception {
     int count = scaled(1_000_000);
     int batchSize = 10_000;
-    try (FakeQradar qradar = FakeQradar.builder().taskPolls(1).start()) {
+    try (FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
       Map<String, Double> figures =
           ChildRun.run(
               "128m",
@@ -85,8 +85,8 @@ public final class BenchmarkSuite {
     int count = scaled(1_000_000);
     int changes = Math.min(1_000, count);
     Path state = Files.createTempDirectory("ioc-sync-bench");
-    try (FakeMisp misp = FakeMisp.start();
-        FakeQradar qradar = FakeQradar.builder().taskPolls(1).start()) {
+    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
+        FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
       misp.seed(count);
       Map<String, Traffic> traffic = new LinkedHashMap<>();
       Traffic[] mark = {Traffic.of(misp, qradar)};
