@@ -27,13 +27,11 @@ final class ApiRoutes implements Routes {
 
   private final SyncService service;
   private final LogBuffer logs;
-  private final Schedule schedule;
 
   @Inject
-  ApiRoutes(SyncService service, LogBuffer logs, Schedule schedule) {
+  ApiRoutes(SyncService service, LogBuffer logs) {
     this.service = service;
     this.logs = logs;
-    this.schedule = schedule;
   }
 
   @Override
@@ -47,7 +45,7 @@ final class ApiRoutes implements Routes {
     routes.post("/api/jobs/{name}/dry-run", this::dryRun);
     routes.post("/api/jobs/{name}/pause", ctx -> pause(ctx, true));
     routes.post("/api/jobs/{name}/resume", ctx -> pause(ctx, false));
-    routes.get("/api/status", ctx -> ctx.json(status(service, schedule)));
+    routes.get("/api/status", ctx -> ctx.json(status(service)));
     routes.get("/api/runs", this::runs);
     routes.get("/api/logs", ctx -> ctx.json(new Views.Logs(logs.latest(LOG_LINES))));
     routes.put("/api/connections/{server}", this::saveConnection);
@@ -175,10 +173,10 @@ final class ApiRoutes implements Routes {
     }
   }
 
-  static Views.Status status(SyncService service, Schedule schedule) {
+  static Views.Status status(SyncService service) {
     List<Views.JobStatus> jobs = new ArrayList<>();
     for (StoredJob job : service.jobs()) {
-      jobs.add(Views.status(service, job, schedule));
+      jobs.add(Views.status(service, job));
     }
     return new Views.Status(
         List.of(connection(service, Server.MISP), connection(service, Server.QRADAR)), jobs);

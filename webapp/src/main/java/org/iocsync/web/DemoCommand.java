@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
       console.err().println("Cannot listen on port " + port + ": choose another with --port");
       return Main.FAILED;
     }
-    component.schedule().start();
+    component.service().startScheduling();
 
     String address = "http://127.0.0.1:" + server.port() + "/";
     console.out().println("IOC Sync demo is running at " + address);

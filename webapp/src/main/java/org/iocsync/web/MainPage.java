@@ -40,13 +40,11 @@ final class MainPage {
 
   private final SyncService service;
   private final LogBuffer logs;
-  private final Schedule schedule;
 
   @Inject
-  MainPage(SyncService service, LogBuffer logs, Schedule schedule) {
+  MainPage(SyncService service, LogBuffer logs) {
     this.service = service;
     this.logs = logs;
-    this.schedule = schedule;
   }
 
   String render(Context ctx, Session session, State state) {
@@ -163,7 +161,7 @@ final class MainPage {
         .append("<th>Last run</th><th>Fetched</th><th>Desired</th><th>Added</th>")
         .append("<th>Removed</th><th>Skipped</th><th>Next poll</th><th></th></tr></thead><tbody>");
     for (StoredJob job : jobs) {
-      Views.JobStatus status = Views.status(service, job, schedule);
+      Views.JobStatus status = Views.status(service, job);
       Views.Run last = status.lastRun();
       String name = Html.escape(job.name());
       String path = "jobs/" + Html.escape(UrlPaths.segment(job.name()));

@@ -106,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
       return Main.FAILED;
     }
 
-    component.schedule().start();
+    component.service().startScheduling();
     announce(console, settings, server, component);
     awaitShutdown(server);
     return Main.OK;

@@ -2,18 +2,16 @@ package org.iocsync.web;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.iocsync.core.ConnectionSettings;
 import org.iocsync.core.JobSpec;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.RunReport;
+import org.iocsync.core.Scheduler;
 import org.iocsync.core.Server;
 import org.iocsync.core.Store;
 import org.iocsync.core.StoredJob;
@@ -23,33 +21,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the page and the API act on: the store's jobs and connections, and runs of the sync engine,
- * one at a time on a background thread.
+ * What the page and the API act on: the store's jobs and connections, and the core's scheduler,
+ * which polls each job at its interval, reconciles it in full daily, and runs it when asked, never
+ * twice at once.
+ *
+ * <p>Polling starts with {@link #startScheduling()}, or as soon as both connections and their
+ * secrets are saved if that comes later; until then jobs run only when asked.
  */
 @Singleton
 final class SyncService implements AutoCloseable {
   static final String MISP_KEY = "misp.key";
   static final String QRADAR_TOKEN = "qradar.token";
 
+  /** How long runs in progress may take to end their batch in flight when the server stops. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
   private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
 
   private final Store store;
   private final Connectors connectors;
-  private final Clock clock;
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  private final ExecutorService runs =
-      Executors.newSingleThreadExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "ioc-sync-web-runs");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final SyncEngine engine;
+  private final Scheduler scheduler;
+  private boolean schedulingWanted;
+  private volatile boolean scheduling;
 
   @Inject
-  SyncService(Store store, Connectors connectors, Clock clock) {
+  SyncService(Store store, Connectors connectors, SyncEngine engine, Scheduler scheduler) {
     this.store = store;
     this.connectors = connectors;
-    this.clock = clock;
+    this.engine = engine;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Lets the scheduler poll the jobs, from now on if both connections and their secrets are saved,
+   * else from when they are.
+   */
+  synchronized void startScheduling() {
+    schedulingWanted = true;
+    startIfReady();
+  }
+
+  private synchronized void startIfReady() {
+    if (schedulingWanted && !scheduling && ready()) {
+      scheduler.start();
+      scheduling = true;
+      LOG.info("Scheduler started");
+    }
+  }
+
+  /** When the job runs next on its own, or empty while it is paused or nothing polls. */
+  Optional<Instant> nextRun(String job) {
+    return scheduling ? scheduler.nextRunAt(job) : Optional.empty();
   }
 
   Store store() {
@@ -77,47 +100,50 @@ final class SyncService implements AutoCloseable {
     return deleted;
   }
 
+  /** Pauses or resumes the job's scheduled runs, here and in the store. */
   void setPaused(String name, boolean paused) {
-    store.setPaused(name, paused);
+    if (paused) {
+      scheduler.pause(name);
+    } else {
+      scheduler.resume(name);
+    }
     LOG.info("Job {} {}", name, paused ? "paused" : "resumed");
   }
 
   /** Whether a run of the job is waiting or going. */
   boolean busy(String name) {
-    return queued.contains(name);
+    return scheduler.schedule().stream()
+        .anyMatch(schedule -> schedule.job().equals(name) && schedule.running());
   }
 
   /**
-   * Queues a run of a job.
+   * Starts a run of a job on the scheduler, which records it in the history, failed if it could not
+   * reach a server.
    *
    * @return false when one is queued or running already
    */
   boolean runSoon(String name, RunKind kind) {
-    if (!queued.add(name)) {
+    if (busy(name)) {
       return false;
     }
-    runs.execute(
-        () -> {
-          try {
-            engine().run(name, kind);
-          } catch (Exception e) {
-            // The engine reports its own failures; this is a run that could not even start, or
-            // one stopped by the server shutting down.
-            if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
-              LOG.info("Run of job {} stopped: the server is shutting down", name);
-            } else {
-              LOG.error("Run of job {} could not start: {}", name, e.getMessage());
-            }
-          } finally {
-            queued.remove(name);
-          }
-        });
+    scheduler.runNow(name, kind);
     return true;
   }
 
-  /** Computes what a run would change, writing nothing. */
+  /**
+   * Computes what a full run would change, writing nothing.
+   *
+   * @throws IllegalStateException when a connection or its secret is not saved, or the job is
+   *     running
+   */
   RunReport dryRun(String name) {
-    return engine().dryRun(name, RunKind.FULL);
+    for (Server server : Server.values()) {
+      if (store.connection(server).isEmpty()) {
+        throw new IllegalStateException("Save the " + label(server) + " connection first");
+      }
+      secret(server);
+    }
+    return engine.dryRun(name, RunKind.FULL);
   }
 
   /** Whether both connections and their secrets are saved, so that jobs can run. */
@@ -143,6 +169,7 @@ final class SyncService implements AutoCloseable {
       store.saveSecret(secretName(server), secret.reveal());
     }
     LOG.info("{} connection saved ({})", label(server), settings.url());
+    startIfReady();
   }
 
   /**
@@ -177,23 +204,6 @@ final class SyncService implements AutoCloseable {
     }
   }
 
-  private SyncEngine engine() {
-    ConnectionSettings misp =
-        store
-            .connection(Server.MISP)
-            .orElseThrow(() -> new IllegalStateException("Save the MISP connection first"));
-    ConnectionSettings qradar =
-        store
-            .connection(Server.QRADAR)
-            .orElseThrow(() -> new IllegalStateException("Save the QRadar connection first"));
-    return SyncEngine.builder()
-        .store(store)
-        .source(connectors.misp(misp, secret(Server.MISP)))
-        .target(connectors.qradar(qradar, secret(Server.QRADAR)))
-        .clock(clock)
-        .build();
-  }
-
   private Secret secret(Server server) {
     return store
         .secret(secretName(server))
@@ -211,18 +221,14 @@ final class SyncService implements AutoCloseable {
     return server == Server.MISP ? "MISP" : "QRadar";
   }
 
-  private static String secretName(Server server) {
+  static String secretName(Server server) {
     return server == Server.MISP ? MISP_KEY : QRADAR_TOKEN;
   }
 
+  /** Stops the scheduler, letting runs end their batch in flight, then closes the store. */
   @Override
   public void close() {
-    runs.shutdownNow();
-    try {
-      runs.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    scheduler.stop(STOP_GRACE);
     store.close();
   }
 }

@@ -189,7 +189,7 @@ final class Views {
 
   record Logs(List<LogBuffer.Line> lines) {}
 
-  static JobStatus status(SyncService service, StoredJob job, Schedule schedule) {
+  static JobStatus status(SyncService service, StoredJob job) {
     List<RunRecord> runs = service.store().runs(job.name(), 1);
     SyncState state = service.store().syncState(job.name());
     return new JobStatus(
@@ -197,7 +197,7 @@ final class Views {
         job.paused(),
         service.busy(job.name()),
         runs.isEmpty() ? null : Run.of(runs.get(0)),
-        schedule.nextRun(job).map(Instant::toString).orElse(null),
+        service.nextRun(job.name()).map(Instant::toString).orElse(null),
         state.confirmed(),
         state.pendingAdd(),
         state.pendingRemove(),

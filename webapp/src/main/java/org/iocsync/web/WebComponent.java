@@ -16,8 +16,6 @@ interface WebComponent {
 
   SetupCode setupCode();
 
-  Schedule schedule();
-
   SyncService service();
 
   @Component.Builder

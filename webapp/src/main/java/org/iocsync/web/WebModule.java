@@ -8,8 +8,13 @@ import dagger.multibindings.IntoSet;
 import io.javalin.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
+import java.time.Clock;
+import org.iocsync.core.IndicatorSource;
+import org.iocsync.core.Scheduler;
+import org.iocsync.core.SetTarget;
 import org.iocsync.core.SqliteStore;
 import org.iocsync.core.Store;
+import org.iocsync.core.SyncEngine;
 
 /** Binds the web server's parts. */
 @Module
@@ -40,6 +45,24 @@ interface WebModule {
   @Binds
   @IntoSet
   Routes demoRoutes(DemoRoutes routes);
+
+  @Binds
+  IndicatorSource indicatorSource(SavedMisp misp);
+
+  @Binds
+  SetTarget setTarget(SavedQradar qradar);
+
+  @Provides
+  @Singleton
+  static SyncEngine engine(Store store, IndicatorSource source, SetTarget target, Clock clock) {
+    return SyncEngine.builder().store(store).source(source).target(target).clock(clock).build();
+  }
+
+  @Provides
+  @Singleton
+  static Scheduler scheduler(SyncEngine engine, Store store, Clock clock) {
+    return Scheduler.builder().engine(engine).store(store).clock(clock).build();
+  }
 
   @Provides
   @Singleton

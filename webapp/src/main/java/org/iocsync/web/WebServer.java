@@ -21,7 +21,6 @@ final class WebServer implements AutoCloseable {
 
   private final WebSettings settings;
   private final SyncService service;
-  private final Schedule schedule;
   private final LogBuffer logs;
   private final Javalin app;
 
@@ -32,10 +31,8 @@ final class WebServer implements AutoCloseable {
       SecurityFilter security,
       Set<Routes> routes,
       SyncService service,
-      Schedule schedule,
       LogBuffer logs) {
     this.settings = settings;
-    this.schedule = schedule;
     this.service = service;
     this.logs = logs;
     this.app =
@@ -80,7 +77,6 @@ final class WebServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    schedule.close();
     service.close();
     logs.detach();
   }

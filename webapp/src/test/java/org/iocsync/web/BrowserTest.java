@@ -133,7 +133,7 @@ class BrowserTest {
     await(b -> b.findElement(By.id("notice")).getText().contains("Job ips saved"));
     screenshot("3-job-added");
 
-    server.component.schedule().start();
+    server.component.service().startScheduling();
     WebElement row = browser.findElement(By.cssSelector("tr.job[data-job=ips]"));
     await(b -> row(b).findElement(By.className("added")).getText().equals("2"));
     await(b -> row(b).findElement(By.className("status")).getText().equals("ok"));

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.iocsync.core.IndicatorSource;
 import org.iocsync.core.SourceAttribute;
@@ -15,6 +17,8 @@ import org.iocsync.core.SourceQuery;
 final class MemoryMisp implements IndicatorSource {
   private final Map<String, SourceAttribute> attributes = new ConcurrentHashMap<>();
   private volatile boolean down;
+  private volatile CountDownLatch gate = new CountDownLatch(0);
+  private final CountDownLatch entered = new CountDownLatch(1);
 
   void add(String uuid, String type, String value, boolean toIds) {
     Instant now = Instant.parse("2026-01-05T09:00:00Z");
@@ -30,8 +34,31 @@ final class MemoryMisp implements IndicatorSource {
     this.down = down;
   }
 
+  /** Makes reads wait until {@link #release()}, so that a run stays in progress. */
+  void hold() {
+    gate = new CountDownLatch(1);
+  }
+
+  void release() {
+    gate.countDown();
+  }
+
+  /** Waits until a read has started, at most ten seconds; returns whether one did. */
+  boolean awaitRead() throws InterruptedException {
+    return entered.await(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public Stream<SourceAttribute> attributes(SourceQuery query) {
+    entered.countDown();
+    try {
+      if (!gate.await(20, TimeUnit.SECONDS)) {
+        throw SourceException.retryable("MISP was held too long by the test", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SourceException.retryable("interrupted", e);
+    }
     if (down) {
       throw SourceException.retryable("MISP answered 503: try again later", null);
     }

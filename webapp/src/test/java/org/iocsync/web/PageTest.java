@@ -272,13 +272,12 @@ class PageTest {
 
   @Test
   void showsTheCountdownToTheNextPollOnceScheduled() {
-    client.postForm("/jobs", job("ips", "15"));
+    prepareJob();
     assertThat(client.get("/").body()).contains(">not scheduled</span>");
 
-    server.component.schedule().start();
+    server.component.service().startScheduling();
 
-    assertThat(client.get("/").body())
-        .contains("class=\"countdown\" data-next=\"2026-01-05T10:00:00Z\"");
+    awaitPage("class=\"countdown\" data-next=\"2026-01-05T10:15:00Z\"");
   }
 
   private void prepareJob() {
