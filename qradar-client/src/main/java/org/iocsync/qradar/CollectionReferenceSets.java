@@ -3,6 +3,7 @@ package org.iocsync.qradar;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 import retrofit2.Response;
@@ -196,6 +197,18 @@ final class CollectionReferenceSets implements ApiReferenceSets {
       // against a server that ignored the filter, whose answer must not be deleted.
       if (entry.id() != null && value.equalsIgnoreCase(entry.value())) {
         Response<Void> response = exchange.send(service.deleteEntry(entry.id()), op);
+        if (response.isSuccessful() && isHtml(response)) {
+          // A proxy or sign-in portal answers in QRadar's place, and nothing was deleted.
+          throw new QradarMalformedResponseException(
+              "QRadar answered "
+                  + response.code()
+                  + " with an HTML page while "
+                  + op.action()
+                  + ": check that the URL is the console's and that no proxy or sign-in page"
+                  + " answers in its place",
+              response.code(),
+              null);
+        }
         if (response.isSuccessful()) {
           removed = true;
         } else if (response.code() != 404) {
@@ -204,6 +217,11 @@ final class CollectionReferenceSets implements ApiReferenceSets {
       }
     }
     return removed;
+  }
+
+  private static boolean isHtml(Response<?> response) {
+    String type = response.headers().get("Content-Type");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/html");
   }
 
   @Override
