@@ -21,6 +21,7 @@ import org.iocsync.qradar.QradarServerException;
 import org.iocsync.qradar.QradarTaskException;
 import org.iocsync.qradar.QradarTransportException;
 import org.iocsync.qradar.ReferenceSetEntry;
+import org.iocsync.qradar.ReferenceSetExistsException;
 import org.iocsync.qradar.ReferenceSetInfo;
 import org.iocsync.qradar.ReferenceSets;
 import org.iocsync.qradar.RejectedValue;
@@ -29,7 +30,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes values into QRadar reference sets through a {@link QradarClient}, on whichever reference
  * data API the client chose. Sets it creates expire values by when they were last seen, so that a
- * value the job keeps sending stays.
+ * value the job keeps sending stays. Creating a set that exists already with the element type asked
+ * for returns that set, since it is what a creation whose answer was lost leaves behind.
  */
 public final class QradarSetTarget implements SetTarget {
   private final ReferenceSets sets;
@@ -62,6 +64,14 @@ public final class QradarSetTarget implements SetTarget {
     }
     try {
       return toReferenceSet(sets.create(spec));
+    } catch (ReferenceSetExistsException e) {
+      // The HTTP client repeats a request whose connection broke before the answer came, so a
+      // creation that QRadar carried out can meet its own set; one of another type is not it.
+      ReferenceSet existing = find(name).orElseThrow(() -> translate(e));
+      if (!existing.elementType().equalsIgnoreCase(elementType.name())) {
+        throw translate(e);
+      }
+      return existing;
     } catch (QradarException e) {
       throw translate(e);
     }
