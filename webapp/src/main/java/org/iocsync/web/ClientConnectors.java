@@ -21,6 +21,18 @@ import org.iocsync.qradar.QradarClient;
 
 /** Reaches the real servers through the MISP and QRadar clients and the core's adapters. */
 final class ClientConnectors implements Connectors {
+  private final OutboundSettings outbound;
+
+  /** Connectors that trust the JDK's authorities and use no proxy unless a connection says so. */
+  ClientConnectors() {
+    this(OutboundSettings.NONE);
+  }
+
+  /** Connectors whose connections leave through {@code outbound}'s proxy and CA bundle. */
+  ClientConnectors(OutboundSettings outbound) {
+    this.outbound = outbound;
+  }
+
   @Override
   public IndicatorSource misp(ConnectionSettings settings, Secret key) {
     return new MispIndicatorSource(mispClient(settings, key));
@@ -58,7 +70,7 @@ final class ClientConnectors implements Connectors {
         + " reference data API";
   }
 
-  private static QradarClient qradarClient(ConnectionSettings settings, Secret token) {
+  private QradarClient qradarClient(ConnectionSettings settings, Secret token) {
     QradarClient.Builder builder =
         QradarClient.builder().baseUrl(settings.url()).token(token.reveal()).http(http(settings));
     String apiVersion = settings.apiVersion();
@@ -68,7 +80,7 @@ final class ClientConnectors implements Connectors {
     return builder.build();
   }
 
-  private static MispClient mispClient(ConnectionSettings settings, Secret key) {
+  private MispClient mispClient(ConnectionSettings settings, Secret key) {
     return MispClient.builder()
         .baseUrl(settings.url())
         .apiKey(key.reveal())
@@ -76,19 +88,16 @@ final class ClientConnectors implements Connectors {
         .build();
   }
 
-  static HttpSettings http(ConnectionSettings settings) {
-    HttpSettings.Builder http = HttpSettings.builder();
-    if (!settings.verifyTls()) {
-      http.trustAllCertificatesInsecurely();
-    }
-    String pem = settings.caCertificatePem();
-    if (pem != null && settings.verifyTls()) {
-      http.trustStore(trustStore(pem));
-    }
-    return http.build();
+  private HttpSettings http(ConnectionSettings settings) {
+    return outbound.httpSettings(settings);
   }
 
-  private static KeyStore trustStore(String pem) {
+  /**
+   * A trust store of the authorities in a PEM text.
+   *
+   * @throws IllegalArgumentException when the text holds no readable certificate
+   */
+  static KeyStore trustStore(String pem) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);

@@ -2,7 +2,11 @@ package org.iocsync.web;
 
 import io.javalin.http.Context;
 
-/** The HTML frame every page shares: assets are bundled and linked relatively, scripts external. */
+/**
+ * The HTML frame every page shares: assets are bundled and linked relatively, scripts external. The
+ * icon is empty and inline, so that no browser asks the origin's root (outside QRadar's app proxy
+ * path) for {@code /favicon.ico}.
+ */
 final class Layout {
   private Layout() {}
 
@@ -21,6 +25,7 @@ final class Layout {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>%s · IOC Sync</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="%sstatic/app.css">
         <script src="%sstatic/app.js" defer></script>
         </head>

@@ -111,7 +111,9 @@ final class SecurityFilter {
         .addHeader(
             "Set-Cookie",
             settings.sessionCookieName()
-                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                + "=; Path="
+                + settings.cookiePath()
+                + "; Max-Age=0; HttpOnly; SameSite=Strict"
                 + (secure(ctx) ? "; Secure" : ""));
   }
 
@@ -124,7 +126,9 @@ final class SecurityFilter {
             settings.sessionCookieName()
                 + '='
                 + session.id()
-                + "; Path=/; HttpOnly; SameSite=Strict"
+                + "; Path="
+                + settings.cookiePath()
+                + "; HttpOnly; SameSite=Strict"
                 + (secure(ctx) ? "; Secure" : ""));
     return session;
   }

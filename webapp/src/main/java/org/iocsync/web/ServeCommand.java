@@ -35,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Where the database, the secrets' key and the admin password live (default:"
-              + " ioc-sync-data, or /opt/app-root/store/ioc-sync-data as a QRadar app).")
+              + " ioc-sync-data, or $APP_ROOT/store/ioc-sync-data as a QRadar app).")
   @Nullable Path stateDir;
 
   @Option(names = "--port", paramLabel = "N", description = "The port to listen on.")
@@ -70,25 +70,30 @@ final class ServeCommand implements Callable<Integer> {
       return Main.USAGE;
     }
 
+    boolean qradarApp = QradarApp.detected(console.env());
     Path state = stateDir;
     if (state == null) {
       // A QRadar app keeps only what is under the framework's store across restarts.
-      state =
-          !console.env().getOrDefault("QRADAR_APP_ID", "").isBlank()
-              ? Path.of("/opt/app-root/store/ioc-sync-data")
-              : Path.of("ioc-sync-data");
+      state = qradarApp ? QradarApp.stateDirectory(console.env()) : Path.of("ioc-sync-data");
     }
     WebSettings settings = WebSettings.fromEnvironment(console.env(), bind, port, state);
     WebComponent component =
         DaggerWebComponent.builder()
             .settings(settings)
             .clock(Clock.systemUTC())
-            .connectors(new ClientConnectors())
+            .connectors(
+                new ClientConnectors(
+                    qradarApp
+                        ? OutboundSettings.fromEnvironment(console.env())
+                        : OutboundSettings.NONE))
             .demo(Optional.empty())
             .build();
     WebServer server = component.server();
     if (imported != null) {
       importConfig(component.service(), imported);
+    }
+    if (qradarApp) {
+      QradarApp.connectConsole(component.service(), console.env());
     }
     try {
       server.start();

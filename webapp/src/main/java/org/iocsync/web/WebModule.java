@@ -47,6 +47,10 @@ interface WebModule {
   Routes demoRoutes(DemoRoutes routes);
 
   @Binds
+  @IntoSet
+  Routes qradarRoutes(QradarRoutes routes);
+
+  @Binds
   IndicatorSource indicatorSource(SavedMisp misp);
 
   @Binds
@@ -67,7 +71,9 @@ interface WebModule {
   @Provides
   @Singleton
   static Store store(WebSettings settings) {
-    return SqliteStore.builder().stateDirectory(settings.stateDir()).build();
+    SqliteStore.Builder store = SqliteStore.builder().stateDirectory(settings.stateDir());
+    QradarApp.storeKey(settings.qradarAppUuid(), settings.stateDir()).ifPresent(store::keyMaterial);
+    return store.build();
   }
 
   @Provides

@@ -12,13 +12,16 @@ import org.jspecify.annotations.Nullable;
  * @param stateDir folder of the database, the secrets' key and the admin password
  * @param qradarAppId the QRadar app id when running inside QRadar, else null
  * @param consoleHost the QRadar console's host name or address when running inside QRadar
+ * @param qradarAppUuid the app definition's UUID inside QRadar, which the key of stored secrets is
+ *     derived from; else null
  */
 record WebSettings(
     String bindAddress,
     int port,
     Path stateDir,
     @Nullable String qradarAppId,
-    @Nullable String consoleHost) {
+    @Nullable String consoleHost,
+    @Nullable String qradarAppUuid) {
 
   static final String STANDALONE_BIND_ADDRESS = "127.0.0.1";
   static final int STANDALONE_PORT = 8080;
@@ -54,7 +57,8 @@ record WebSettings(
         port != null ? port : qradar ? QRADAR_PORT : STANDALONE_PORT,
         stateDir,
         appId,
-        qradar ? console : null);
+        qradar ? console : null,
+        qradar ? blankToNull(env.get("QRADAR_APP_UUID")) : null);
   }
 
   /** Whether the app runs inside QRadar, behind the console's authentication and proxy. */
@@ -66,6 +70,15 @@ record WebSettings(
   String sessionCookieName() {
     String appId = qradarAppId;
     return appId == null ? "ioc_sync_session" : "ioc_sync_session_" + appId.replaceAll("\\W", "_");
+  }
+
+  /**
+   * The path the session cookie is sent back to: inside QRadar only the app's proxy path, so that
+   * the other apps of the console, which share its origin, never receive it.
+   */
+  String cookiePath() {
+    String appId = qradarAppId;
+    return appId == null ? "/" : "/console/plugins/" + appId.replaceAll("\\W", "_") + "/app_proxy";
   }
 
   private static @Nullable String blankToNull(@Nullable String value) {

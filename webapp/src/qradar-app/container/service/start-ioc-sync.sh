@@ -1,0 +1,24 @@
+#!/bin/bash
+# Starts IOC Sync's web server as the app's one process; supervisord runs it and restarts it.
+#
+# The JVM is bounded so that heap, metaspace, code cache and direct buffers, plus threads and the
+# JVM's own needs, fit in the memory the manifest's "resources" asks QRadar for.
+set -euo pipefail
+
+app_root="${APP_ROOT:-/opt/app-root}"
+java="${JAVA_HOME:+${JAVA_HOME}/bin/}java"
+if ! command -v "${java}" >/dev/null 2>&1; then
+  echo "IOC Sync cannot start: no Java runtime (see docs/qradar-app.md, 'The Java runtime')." >&2
+  exit 1
+fi
+
+exec "${java}" \
+  -Xms64m \
+  -Xmx256m \
+  -XX:MaxMetaspaceSize=128m \
+  -XX:ReservedCodeCacheSize=64m \
+  -XX:MaxDirectMemorySize=32m \
+  -Xss512k \
+  -XX:+UseSerialGC \
+  -XX:+ExitOnOutOfMemoryError \
+  -jar "${app_root}/app/ioc-sync.jar" serve
