@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param skipped attributes that yielded no value, plus values QRadar rejected
  * @param skippedByReason {@code skipped} broken down by reason
  * @param error what went wrong, or null
+ * @param instance the IOC Sync instance that ran it, when several share the store; else null
  */
 public record RunRecord(
     long id,
@@ -37,12 +38,45 @@ public record RunRecord(
     long removed,
     long skipped,
     Map<SkipReason, Long> skippedByReason,
-    @Nullable String error) {
+    @Nullable String error,
+    @Nullable String instance) {
   public RunRecord {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(outcome, "outcome");
     skippedByReason = Map.copyOf(skippedByReason);
+  }
+
+  /** A run kept by a store that one instance uses alone, which records no instance. */
+  public RunRecord(
+      long id,
+      String job,
+      RunKind kind,
+      Instant startedAt,
+      @Nullable Instant endedAt,
+      RunOutcome outcome,
+      long fetched,
+      long desired,
+      long added,
+      long removed,
+      long skipped,
+      Map<SkipReason, Long> skippedByReason,
+      @Nullable String error) {
+    this(
+        id,
+        job,
+        kind,
+        startedAt,
+        endedAt,
+        outcome,
+        fetched,
+        desired,
+        added,
+        removed,
+        skipped,
+        skippedByReason,
+        error,
+        null);
   }
 }

@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * scheduler.stop(Duration.ofSeconds(30));
  * }</pre>
  *
+ * <p>Several instances may share one store ({@link PostgresStore}), each with its own scheduler.
+ * Each job is then run by one instance at a time, whichever takes its lease first; the others look
+ * at the job again when that lease would expire, so that a job whose instance died is taken over
+ * within about one lease duration. Before a scheduled run, a scheduler reads when the job last ran
+ * on any instance, so that the instances together run each job once per interval.
+ *
  * <p>{@link #stop} first asks each run to end after the batch in flight; a run still going when the
  * grace period is over is interrupted, which abandons its batch cleanly (the ledger holds it as
  * pending and the next run repairs it). Runs use daemon threads, so a scheduler left running does
@@ -63,6 +69,7 @@ public final class Scheduler implements AutoCloseable {
   private final Duration fullRunPeriod;
   private final Duration idleWait;
   private final ExecutorService workers;
+  private final boolean shared;
   private final Object lock = new Object();
   private final Map<String, Slot> slots = new HashMap<>();
   private @Nullable Thread loop;
@@ -76,6 +83,7 @@ public final class Scheduler implements AutoCloseable {
     this.fullRunPeriod = builder.fullRunPeriod;
     this.idleWait = builder.idleWait;
     this.workers = Executors.newFixedThreadPool(builder.maxConcurrentRuns, daemonThreads());
+    this.shared = store instanceof PostgresStore;
   }
 
   private static ThreadFactory daemonThreads() {
@@ -275,6 +283,7 @@ public final class Scheduler implements AutoCloseable {
   /** Reads the store's jobs and starts the runs that are due. */
   void tick() {
     List<StoredJob> jobs = store.jobs();
+    Map<String, LastRuns> history = shared ? lastRuns(jobs) : Map.of();
     synchronized (lock) {
       if (stopping) {
         return;
@@ -294,10 +303,62 @@ public final class Scheduler implements AutoCloseable {
       slots.values().removeIf(slot -> !names.contains(slot.name) && !slot.running);
 
       for (Slot slot : slots.values()) {
+        if (shared && !slot.paused && !slot.running && !slot.dueAt().isAfter(now)) {
+          catchUp(slot, history.get(slot.name));
+        }
         if (!slot.paused && !slot.running && !slot.dueAt().isAfter(now)) {
           RunKind kind = slot.nextFullAt.isAfter(now) ? RunKind.INCREMENTAL : RunKind.FULL;
           dispatch(slot, kind, new CompletableFuture<>());
         }
+      }
+    }
+  }
+
+  /** When a job last started a run, and its last successful full run, on any instance. */
+  private record LastRuns(@Nullable RunRecord last, @Nullable Instant lastFull) {}
+
+  /** The last runs of the jobs that are due, read from the store that the instances share. */
+  private Map<String, LastRuns> lastRuns(List<StoredJob> jobs) {
+    Instant now = clock.instant();
+    List<String> due = new ArrayList<>();
+    synchronized (lock) {
+      for (StoredJob job : jobs) {
+        Slot slot = slots.get(job.name());
+        if (slot != null && !slot.running && !slot.dueAt().isAfter(now)) {
+          due.add(job.name());
+        }
+      }
+    }
+    Map<String, LastRuns> history = new HashMap<>();
+    for (String job : due) {
+      List<RunRecord> last = store.runs(job, 1);
+      history.put(
+          job,
+          new LastRuns(last.isEmpty() ? null : last.get(0), store.syncState(job).lastFullRunAt()));
+    }
+    return history;
+  }
+
+  /**
+   * Moves a due slot's times past the runs another instance made since; called holding {@link
+   * #lock}. A run that never ended leaves the job due: its lease says whether it still goes on.
+   */
+  private void catchUp(Slot slot, @Nullable LastRuns history) {
+    if (history == null) {
+      return;
+    }
+    RunRecord last = history.last();
+    if (last != null && last.outcome() != RunOutcome.RUNNING) {
+      Instant next = last.startedAt().plus(slot.interval);
+      if (next.isAfter(slot.nextIncrementalAt)) {
+        slot.nextIncrementalAt = next;
+      }
+    }
+    Instant lastFull = history.lastFull();
+    if (lastFull != null) {
+      Instant nextFull = lastFull.plus(fullRunPeriod);
+      if (nextFull.isAfter(slot.nextFullAt)) {
+        slot.nextFullAt = nextFull;
       }
     }
   }
@@ -334,8 +395,17 @@ public final class Scheduler implements AutoCloseable {
     Instant start = clock.instant();
     RunReport report = null;
     Throwable failure = null;
+    JobBusyException busy = null;
     try {
       report = runner.run(slot.name, kind, () -> stopping || stop.get());
+    } catch (JobBusyException e) {
+      failure = e;
+      busy = e;
+      log.debug(
+          "Job {} is being run by instance {}; looking again in {} s",
+          slot.name,
+          e.holder(),
+          e.retryAfter().toSeconds());
     } catch (Throwable t) {
       failure = t;
       log.error(
@@ -347,7 +417,11 @@ public final class Scheduler implements AutoCloseable {
     }
     synchronized (lock) {
       slot.running = false;
-      reschedule(slot, kind, start, report);
+      if (busy != null) {
+        lookAgain(slot, busy);
+      } else {
+        reschedule(slot, kind, start, report);
+      }
       if (report != null) {
         result.complete(report);
       } else {
@@ -363,6 +437,19 @@ public final class Scheduler implements AutoCloseable {
         }
       }
       lock.notifyAll();
+    }
+  }
+
+  /**
+   * Looks at a job another instance runs again when that instance's lease would expire, keeping a
+   * full run that was due; called holding {@link #lock}.
+   */
+  private void lookAgain(Slot slot, JobBusyException busy) {
+    Duration wait = busy.retryAfter().plusMillis(100);
+    Instant next = clock.instant().plus(wait.compareTo(slot.interval) < 0 ? wait : slot.interval);
+    slot.nextIncrementalAt = next;
+    if (slot.nextFullAt.isBefore(next)) {
+      slot.nextFullAt = next;
     }
   }
 

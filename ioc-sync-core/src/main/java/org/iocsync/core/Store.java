@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  * Everything IOC Sync keeps between runs: jobs, connection settings, encrypted secrets, each job's
  * ledger and cursor, run history and the values each job recently added or removed.
  *
- * <p>{@link SqliteStore} is the implementation; the interface lets another database take its place.
- * Every method throws {@link StoreException} when the database fails, after rolling back what it
- * was doing.
+ * <p>{@link SqliteStore} keeps it in an embedded database for one instance; {@link PostgresStore}
+ * in a database that several instances share. Every method throws {@link StoreException} when the
+ * database fails, after rolling back what it was doing.
  *
  * <h2>The ledger</h2>
  *

@@ -60,6 +60,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run logs one line with its counts (INFO, or WARN when it failed) and a WARN when a job
  * yields no value at all, naming the likely causes.
+ *
+ * <p>On a store that several instances share ({@link PostgresStore}), each run, dry or not, first
+ * takes the job's lease, so that no two instances run a job at once; a job another instance is
+ * running gives a {@link JobBusyException}. A run whose lease is lost (its instance could not reach
+ * the database in time) stops at its next batch and fails, leaving the job to the instance that
+ * took it over.
  */
 public final class SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
@@ -76,6 +82,7 @@ public final class SyncEngine {
   private final Duration incrementalOverlap;
   private final int dryRunListLimit;
   private final RunListener listener;
+  private final @Nullable JobLeases leases;
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   private SyncEngine(Builder builder, Store store, IndicatorSource source, SetTarget target) {
@@ -90,6 +97,7 @@ public final class SyncEngine {
     this.incrementalOverlap = builder.incrementalOverlap;
     this.dryRunListLimit = builder.dryRunListLimit;
     this.listener = builder.listener;
+    this.leases = store instanceof PostgresStore shared ? shared.leases() : null;
   }
 
   /**
@@ -232,7 +240,8 @@ public final class SyncEngine {
    * ends the run cleanly and is reported in {@link RunReport#error()}, not thrown.
    *
    * @throws IllegalArgumentException when there is no such job
-   * @throws IllegalStateException when the job is already running
+   * @throws IllegalStateException when the job is already running ({@link JobBusyException} when
+   *     another instance sharing the store runs it)
    */
   public RunReport run(String job, RunKind kind) {
     return run(job, kind, false, () -> false);
@@ -244,7 +253,8 @@ public final class SyncEngine {
    * never created.
    *
    * @throws IllegalArgumentException when there is no such job
-   * @throws IllegalStateException when the job is already running
+   * @throws IllegalStateException when the job is already running ({@link JobBusyException} when
+   *     another instance sharing the store runs it)
    */
   public RunReport dryRun(String job, RunKind kind) {
     return run(job, kind, true, () -> false);
@@ -269,13 +279,19 @@ public final class SyncEngine {
       throw new IllegalStateException(
           "Job '" + jobName + "' is already running: wait for its run to end");
     }
+    JobLeases shared = leases;
+    JobLease lease = null;
     try {
+      lease = shared == null ? null : shared.acquire(jobName);
       notifyStarted(jobName, kind, dryRun);
-      RunReport report = new Run(spec, kind, dryRun, stopRequested).execute();
+      RunReport report = new Run(spec, kind, dryRun, stopRequested, lease).execute();
       logReport(report);
       notifyFinished(report);
       return report;
     } finally {
+      if (shared != null && lease != null) {
+        shared.release(lease);
+      }
       running.remove(jobName);
     }
   }
@@ -302,6 +318,7 @@ public final class SyncEngine {
     private final String name;
     private final boolean dryRun;
     private final BooleanSupplier stopRequested;
+    private final @Nullable JobLease lease;
     private final Membership membership;
     private final Instant startedAt;
     private final Instant upperBound;
@@ -315,11 +332,18 @@ public final class SyncEngine {
     private final Map<SkipReason, List<SkippedAttribute>> examples =
         new EnumMap<>(SkipReason.class);
 
-    Run(JobSpec spec, RunKind requested, boolean dryRun, BooleanSupplier stopRequested) {
+    Run(
+        JobSpec spec,
+        RunKind requested,
+        boolean dryRun,
+        BooleanSupplier stopRequested,
+        @Nullable JobLease lease) {
       this.spec = spec;
       this.name = spec.name();
       this.dryRun = dryRun;
-      this.stopRequested = stopRequested;
+      this.lease = lease;
+      this.stopRequested =
+          lease == null ? stopRequested : () -> stopRequested.getAsBoolean() || !lease.held();
       this.membership = new Membership(spec, maxValueLength);
       this.startedAt = clock.instant();
       this.upperBound = startedAt.truncatedTo(ChronoUnit.SECONDS);
@@ -339,6 +363,9 @@ public final class SyncEngine {
         }
         return reconcile();
       } catch (Retrier.StoppedException e) {
+        if (lease != null && !lease.held()) {
+          return end(RunOutcome.FAILED, leaseLost(lease));
+        }
         return end(RunOutcome.CANCELLED, "Stopped on request before the run ended");
       } catch (Retrier.GaveUpException
           | RunFailedException
@@ -588,6 +615,13 @@ public final class SyncEngine {
       added = planned.toAdd();
       removed = planned.toRemove();
       return report(RunOutcome.OK, null, toAdd, toRemove);
+    }
+
+    private String leaseLost(JobLease lease) {
+      return "Instance '"
+          + lease.holder()
+          + "' lost its lease on the job: it could not reach the database to renew it in time,"
+          + " so it stopped, and another instance sharing the store takes the job over";
     }
 
     private RunReport end(RunOutcome outcome, @Nullable String error) {

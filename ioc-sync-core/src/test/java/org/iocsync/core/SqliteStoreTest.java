@@ -15,16 +15,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest {
+class SqliteStoreTest extends StoreContractTest {
   @TempDir Path dir;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -36,11 +34,32 @@ class SqliteStoreTest {
     }
   }
 
-  private SqliteStore open() {
-    return open(SqliteStore.builder().stateDirectory(dir));
+  @Override
+  Store openStore() {
+    return SqliteStore.builder().stateDirectory(dir).build();
   }
 
-  private SqliteStore open(SqliteStore.Builder builder) {
+  @Override
+  Store openStore(int runs, int values) {
+    return SqliteStore.builder()
+        .stateDirectory(dir)
+        .runHistoryLimit(runs)
+        .recentValuesLimit(values)
+        .build();
+  }
+
+  @Override
+  void sql(String statement) throws SQLException {
+    try (Statement sql = raw().createStatement()) {
+      sql.executeUpdate(statement);
+    }
+  }
+
+  private SqliteStore sqlite() {
+    return sqlite(SqliteStore.builder().stateDirectory(dir));
+  }
+
+  private SqliteStore sqlite(SqliteStore.Builder builder) {
     SqliteStore store = builder.build();
     toClose.add(store);
     return store;
@@ -54,115 +73,6 @@ class SqliteStoreTest {
   }
 
   @Test
-  void savesJobsAndReadsThemBackAfterReopening() {
-    JobSpec ips = TestJobs.ips("ips", "MISP IPs");
-    JobSpec hashes =
-        TestJobs.withCreation(
-            TestJobs.withTypes(
-                TestJobs.ips("hashes", "MISP hashes"), List.of("md5"), ElementType.ALNIC),
-            true,
-            "30 days");
-    try (SqliteStore store = SqliteStore.builder().stateDirectory(dir).build()) {
-      store.saveJob(ips);
-      store.saveJob(hashes);
-      store.setPaused("hashes", true);
-    }
-
-    SqliteStore store = open();
-
-    assertThat(store.jobs())
-        .containsExactly(new StoredJob(hashes, true), new StoredJob(ips, false));
-    assertThat(store.job("ips")).contains(new StoredJob(ips, false));
-    assertThat(store.job("nope")).isEmpty();
-  }
-
-  @Test
-  void replacingAJobKeepsItsPausedFlag() {
-    SqliteStore store = open();
-    store.saveJob(TestJobs.ips("ips", "set"));
-    store.setPaused("ips", true);
-
-    store.saveJob(TestJobs.withInterval(TestJobs.ips("ips", "set"), 30));
-
-    assertThat(store.job("ips").orElseThrow().paused()).isTrue();
-    assertThat(store.job("ips").orElseThrow().spec().intervalMinutes()).isEqualTo(30);
-  }
-
-  @Test
-  void pausingAnUnknownJobNamesIt() {
-    SqliteStore store = open();
-
-    assertThatThrownBy(() -> store.setPaused("ghost", true))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'ghost'");
-  }
-
-  @Test
-  void deletingAJobDeletesItsLedgerAndHistory() {
-    SqliteStore store = open();
-    store.saveJob(TestJobs.ips("ips", "set"));
-    long run = store.beginRun("ips", RunKind.FULL, Instant.now());
-    store.stageAttributes("ips", List.of(new StagedAttribute("u1", "10.0.0.1", null, 1)));
-    Plan plan = store.plan("ips", RunKind.FULL, SyncMode.MIRROR);
-    store.applyPlan(run, "ips", RunKind.FULL, plan);
-    store.confirmAdded(run, "ips", List.of("10.0.0.1"), List.of(), Instant.now());
-    store.finishRun(run, "ips", RunOutcome.OK, null, Instant.now(), Instant.now(), true);
-
-    assertThat(store.deleteJob("ips")).isTrue();
-    store.saveJob(TestJobs.ips("ips", "set"));
-
-    assertThat(store.syncState("ips")).isEqualTo(new SyncState(null, null, 0, 0, 0));
-    assertThat(store.runs("ips", 10)).isEmpty();
-    assertThat(store.recentValues("ips")).isEmpty();
-    assertThat(store.deleteJob("ghost")).isFalse();
-  }
-
-  @Test
-  void changingAJobsSetStartsItsLedgerAfreshAndChangingItsFilterForcesAFullRun() {
-    SqliteStore store = open();
-    JobSpec job = TestJobs.ips("ips", "set");
-    store.saveJob(job);
-    confirm(store, "ips", "10.0.0.1");
-    Instant cursor = store.syncState("ips").cursor();
-
-    store.saveJob(TestJobs.withInterval(job, 30));
-    assertThat(store.syncState("ips").cursor()).isEqualTo(cursor);
-
-    store.saveJob(TestJobs.withTags(job, List.of("malware")));
-    assertThat(store.syncState("ips").cursor()).isNull();
-    assertThat(store.syncState("ips").confirmed()).isEqualTo(1);
-
-    store.saveJob(TestJobs.withSet(job, "other set", ElementType.IP));
-    assertThat(store.syncState("ips").confirmed()).isZero();
-  }
-
-  private static void confirm(Store store, String job, String value) {
-    Instant now = Instant.parse("2026-03-01T10:00:00Z");
-    long run = store.beginRun(job, RunKind.FULL, now);
-    store.stageAttributes(job, List.of(new StagedAttribute("u-" + value, value, null, 1)));
-    store.applyPlan(run, job, RunKind.FULL, store.plan(job, RunKind.FULL, SyncMode.MIRROR));
-    store.confirmAdded(run, job, List.of(value), List.of(), now);
-    store.finishRun(run, job, RunOutcome.OK, null, now, now, true);
-  }
-
-  @Test
-  void savesConnectionSettings() {
-    SqliteStore store = open();
-    ConnectionSettings qradar =
-        new ConnectionSettings("https://qradar.example.org", "16.0", false, "-----BEGIN...");
-
-    store.saveConnection(Server.QRADAR, qradar);
-    store.saveConnection(
-        Server.MISP, new ConnectionSettings("https://old.example.org", null, true, null));
-    store.saveConnection(
-        Server.MISP, new ConnectionSettings("https://misp.example.org", null, true, null));
-
-    assertThat(store.connection(Server.QRADAR)).contains(qradar);
-    assertThat(store.connection(Server.MISP))
-        .contains(new ConnectionSettings("https://misp.example.org", null, true, null));
-  }
-
-  @Test
   void keepsSecretsEncryptedOnDisk() throws IOException {
     String key = "s3cr3t-MISP-key-0123456789abcdefghijklmn";
     try (SqliteStore store = SqliteStore.builder().stateDirectory(dir).build()) {
@@ -170,7 +80,7 @@ class SqliteStoreTest {
       assertThat(store.secret("misp")).contains(key);
     }
 
-    SqliteStore store = open();
+    SqliteStore store = sqlite();
 
     assertThat(store.secret("misp")).contains(key);
     assertThat(store.secret("qradar")).isEmpty();
@@ -184,7 +94,7 @@ class SqliteStoreTest {
 
   @Test
   void makesTheKeyFileReadableByItsOwnerOnly() throws IOException {
-    open();
+    sqlite();
 
     Path keyFile = dir.resolve(SqliteStore.KEY_FILE);
     assertThat(Files.size(keyFile)).isEqualTo(KeyMaterial.KEY_BYTES);
@@ -198,7 +108,7 @@ class SqliteStoreTest {
     Files.write(keyFile, new byte[KeyMaterial.KEY_BYTES]);
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
 
-    assertThatThrownBy(() -> open())
+    assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("chmod 600")
         .extracting(e -> ((StoreException) e).problem())
@@ -211,7 +121,7 @@ class SqliteStoreTest {
     Files.write(keyFile, new byte[7]);
     Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 
-    assertThatThrownBy(() -> open())
+    assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("7 bytes")
         .extracting(e -> ((StoreException) e).problem())
@@ -229,7 +139,7 @@ class SqliteStoreTest {
     key[0] ^= 1;
 
     SqliteStore store =
-        open(SqliteStore.builder().stateDirectory(dir).keyMaterial(KeyMaterial.of(key)));
+        sqlite(SqliteStore.builder().stateDirectory(dir).keyMaterial(KeyMaterial.of(key)));
 
     assertThatThrownBy(() -> store.secret("qradar"))
         .isInstanceOf(StoreException.class)
@@ -237,22 +147,6 @@ class SqliteStoreTest {
         .hasMessageNotContaining("token-value")
         .extracting(e -> ((StoreException) e).problem())
         .isEqualTo(StoreException.Problem.SECRET_KEY);
-  }
-
-  @Test
-  void aSecretCopiedUnderAnotherNameDoesNotOpen() throws SQLException {
-    SqliteStore store = open();
-    store.saveSecret("misp", "misp-key");
-    store.saveSecret("qradar", "qradar-token");
-
-    try (Statement statement = raw().createStatement()) {
-      statement.executeUpdate(
-          "UPDATE secret SET sealed = (SELECT sealed FROM secret WHERE name = 'misp')"
-              + " WHERE name = 'qradar'");
-    }
-
-    assertThatThrownBy(() -> store.secret("qradar")).isInstanceOf(StoreException.class);
-    assertThat(store.secret("misp")).contains("misp-key");
   }
 
   @Test
@@ -270,7 +164,7 @@ class SqliteStoreTest {
     new SecureRandom().nextBytes(garbage);
     Files.write(dir.resolve(SqliteStore.DATABASE_FILE), garbage);
 
-    assertThatThrownBy(() -> open())
+    assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining(SqliteStore.DATABASE_FILE)
         .hasMessageContaining("backup")
@@ -293,7 +187,7 @@ class SqliteStoreTest {
     System.arraycopy(garbage, 0, bytes, 8192, garbage.length);
     Files.write(file, bytes);
 
-    assertThatThrownBy(() -> open().jobs())
+    assertThatThrownBy(() -> sqlite().jobs())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("damaged")
         .extracting(e -> ((StoreException) e).problem())
@@ -302,9 +196,9 @@ class SqliteStoreTest {
 
   @Test
   void refusesASecondStoreOnTheSameStateDirectory() {
-    open();
+    sqlite();
 
-    assertThatThrownBy(() -> open())
+    assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("Another IOC Sync")
         .extracting(e -> ((StoreException) e).problem())
@@ -314,7 +208,7 @@ class SqliteStoreTest {
   @Test
   void aDatabaseLockedByAnotherProgramGivesALockedErrorAndLosesNothing() throws SQLException {
     SqliteStore store =
-        open(SqliteStore.builder().stateDirectory(dir).busyTimeout(Duration.ofMillis(100)));
+        sqlite(SqliteStore.builder().stateDirectory(dir).busyTimeout(Duration.ofMillis(100)));
     store.saveJob(TestJobs.ips("before", "set"));
     Connection other = raw();
     other.setAutoCommit(false);
@@ -347,7 +241,7 @@ class SqliteStoreTest {
               + " execution_time, success FROM flyway_schema_history WHERE version = '1'");
     }
 
-    assertThatThrownBy(() -> open())
+    assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version 99")
         .hasMessageContaining("knows up to version 2")
@@ -373,7 +267,7 @@ class SqliteStoreTest {
       rows.next();
       pages = rows.getLong(1);
     }
-    SqliteStore store = open(SqliteStore.builder().stateDirectory(dir).maxPageCount(pages + 2));
+    SqliteStore store = sqlite(SqliteStore.builder().stateDirectory(dir).maxPageCount(pages + 2));
     store.stageAttributes("ips", attributes(0, 10));
 
     assertThatThrownBy(() -> store.stageAttributes("ips", attributes(10, 20_000)))
@@ -401,48 +295,7 @@ class SqliteStoreTest {
   }
 
   @Test
-  void keepsABoundedRunHistoryAndRecentValues() {
-    SqliteStore store =
-        open(SqliteStore.builder().stateDirectory(dir).runHistoryLimit(3).recentValuesLimit(4));
-    store.saveJob(TestJobs.ips("ips", "set"));
-    Instant now = Instant.parse("2026-03-01T10:00:00Z");
-
-    for (int i = 0; i < 5; i++) {
-      long run = store.beginRun("ips", RunKind.INCREMENTAL, now.plusSeconds(i));
-      store.confirmAdded(
-          run, "ips", List.of("10.0.0." + (2 * i), "10.0.0." + (2 * i + 1)), List.of(), now);
-      store.finishRun(run, "ips", RunOutcome.OK, null, now.plusSeconds(i), null, false);
-    }
-
-    assertThat(store.runs("ips", 10))
-        .hasSize(3)
-        .allSatisfy(r -> assertThat(r.added()).isEqualTo(2));
-    assertThat(store.recentValues("ips"))
-        .extracting(RecentValue::value)
-        .containsExactly("10.0.0.9", "10.0.0.8", "10.0.0.7", "10.0.0.6");
-  }
-
-  @Test
-  void marksARunThatNeverEndedAsInterruptedWhenTheJobRunsAgain() {
-    SqliteStore store = open();
-    store.saveJob(TestJobs.ips("ips", "set"));
-    Instant start = Instant.parse("2026-03-01T10:00:00Z");
-    long crashed = store.beginRun("ips", RunKind.FULL, start);
-    store.confirmAdded(crashed, "ips", List.of("10.0.0.1"), List.of("bad"), start);
-
-    long next = store.beginRun("ips", RunKind.INCREMENTAL, start.plusSeconds(60));
-
-    List<RunRecord> runs = store.runs("ips", 10);
-    assertThat(runs).extracting(RunRecord::id).containsExactly(next, crashed);
-    assertThat(runs.get(0).outcome()).isEqualTo(RunOutcome.RUNNING);
-    assertThat(runs.get(1).outcome()).isEqualTo(RunOutcome.INTERRUPTED);
-    assertThat(runs.get(1).added()).isEqualTo(1);
-    assertThat(runs.get(1).skippedByReason()).isEqualTo(Map.of(SkipReason.REJECTED, 1L));
-    assertThat(store.recentRuns(1)).extracting(RunRecord::id).containsExactly(next);
-  }
-
-  @Test
-  void refusesUseAfterClose() {
+  void closingKeepsTheDatabaseFileAndRefusesUse() {
     SqliteStore store = SqliteStore.builder().stateDirectory(dir).build();
     store.close();
 
