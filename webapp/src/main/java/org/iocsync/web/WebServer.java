@@ -5,8 +5,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JsonMapper;
+import io.javalin.router.Endpoint;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,13 @@ final class WebServer implements AutoCloseable {
 
   int port() {
     return app.port();
+  }
+
+  /** Every endpoint the router serves, as Javalin holds them, so that a check can miss none. */
+  List<Endpoint> endpoints() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint)
+        .toList();
   }
 
   @Override
