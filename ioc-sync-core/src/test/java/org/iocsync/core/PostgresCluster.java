@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -47,12 +48,15 @@ final class PostgresCluster implements AutoCloseable {
   private final boolean asPostgres;
   private final int port;
   private final AtomicInteger databases = new AtomicInteger();
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   private PostgresCluster(Path dir, Path bin, boolean asPostgres, int port) {
     this.dir = dir;
     this.bin = bin;
     this.asPostgres = asPostgres;
     this.port = port;
+    // Should the test run be cut short, the server must not outlive it.
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopQuietly, "stop-test-postgres"));
   }
 
   /** Resolves {@link PostgresCluster} parameters, skipping the test where none can start. */
@@ -271,8 +275,19 @@ final class PostgresCluster implements AutoCloseable {
     return DriverManager.getConnection(url(database), USER, PASSWORD);
   }
 
+  private void stopQuietly() {
+    try {
+      close();
+    } catch (IOException ignored) {
+      // The JVM is ending; the temporary directory is all that can be left.
+    }
+  }
+
   @Override
   public void close() throws IOException {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     try {
       run(
           bin,

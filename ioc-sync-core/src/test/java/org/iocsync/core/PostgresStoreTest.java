@@ -249,6 +249,18 @@ class PostgresStoreTest extends StoreContractTest {
   }
 
   @Test
+  void saysSoWhenTheUserMayNotMakeTheTables() throws SQLException {
+    String user = "reader_" + database;
+    sql("CREATE ROLE " + user + " LOGIN PASSWORD 'reader-password'");
+
+    assertThatThrownBy(() -> postgres(b -> b.user(user).password("reader-password")))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("may not do what IOC Sync needs")
+        .hasMessageContaining("owner of the database")
+        .hasMessageNotContaining("reader-password");
+  }
+
+  @Test
   void refusesADatabaseFromANewerVersionNamingItsSchemaVersion() throws SQLException {
     postgres(UnaryOperator.identity()).saveJob(TestJobs.ips("ips", "set"));
     sql(
