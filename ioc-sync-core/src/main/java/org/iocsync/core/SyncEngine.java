@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>A run goes through these steps:
  *
  * <ol>
- *   <li>The reference set is looked up, and created when missing if the job says so (the run is
- *       then full); a set of another element type stops the run.
+ *   <li>The reference set is looked up; a set of another element type stops the run, and a missing
+ *       one the job may create makes the run full (it is created once MISP has been read, so that a
+ *       run MISP refuses leaves QRadar untouched).
  *   <li>Attributes are read as a stream and staged in the store in batches. A full run reads every
  *       attribute of the job's types and events, deleted ones included; an incremental run reads
  *       the attributes changed since the job's cursor and the attributes of events changed since
@@ -378,13 +379,15 @@ public final class SyncEngine {
     }
 
     private RunReport reconcile() {
-      boolean setIsNew = resolveSet();
+      boolean setIsNew = lookUpSet();
       if (setIsNew) {
         kind = RunKind.FULL;
       }
 
       readAttributes();
-      if (kind == RunKind.FULL && !setIsNew) {
+      if (setIsNew) {
+        createSet();
+      } else if (kind == RunKind.FULL) {
         readPresentValues();
       }
       Plan planned = store.plan(name, kind, spec.mode());
@@ -401,10 +404,8 @@ public final class SyncEngine {
       return report(RunOutcome.OK, null, List.of(), List.of());
     }
 
-    /**
-     * Finds the job's set, creating it if allowed; returns whether it is new (or, dry, missing).
-     */
-    private boolean resolveSet() {
+    /** Finds the job's set; returns whether it is missing and the job may create it. */
+    private boolean lookUpSet() {
       String set = spec.referenceSet();
       var found =
           retrier.call(
@@ -424,18 +425,24 @@ public final class SyncEngine {
                 + "' may not create it: create the set, or let the job create it"
                 + " (createSetIfMissing)");
       }
-      if (!dryRun) {
-        // Looking again first makes a retry harmless when QRadar made the set but the answer was
-        // lost.
-        retrier.call(
-            "Creating reference set '" + set + "' in QRadar",
-            stopRequested,
-            () ->
-                target
-                    .find(set)
-                    .orElseGet(() -> target.create(set, spec.elementType(), spec.timeToLive())));
-      }
       return true;
+    }
+
+    /** Creates the missing set, once MISP has been read, so that a refused read changes nothing. */
+    private void createSet() {
+      if (dryRun) {
+        return;
+      }
+      String set = spec.referenceSet();
+      // Looking again first makes a retry harmless when QRadar made the set but the answer was
+      // lost.
+      retrier.call(
+          "Creating reference set '" + set + "' in QRadar",
+          stopRequested,
+          () ->
+              target
+                  .find(set)
+                  .orElseGet(() -> target.create(set, spec.elementType(), spec.timeToLive())));
     }
 
     private void readAttributes() {

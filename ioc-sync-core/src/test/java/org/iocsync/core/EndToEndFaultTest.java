@@ -279,6 +279,27 @@ class EndToEndFaultTest {
   @EnumSource(
       value = ReferenceApi.class,
       names = {"LEGACY", "COLLECTIONS"})
+  void aRefusedMispKeyFailsTheFirstRunAtOnceAndCreatesNothing(ReferenceApi api) {
+    EndToEndRig rig = seedPatiently(api);
+    rig.restart(BAD_MISP_KEY, rig.qradar.token(), UnaryOperator.identity());
+    rig.sleeps.clear();
+
+    RunReport report = rig.run("ips", RunKind.FULL);
+
+    assertThat(report.outcome()).isEqualTo(RunOutcome.FAILED);
+    assertThat(report.error()).contains("refused the API key").doesNotContain(BAD_MISP_KEY);
+    assertThat(rig.sleeps).isEmpty();
+    assertThat(rig.qradar.sets()).isEmpty();
+    assertThat(rig.sync().status("ips").state()).isEqualTo(new SyncState(null, null, 0, 0, 0));
+
+    rig.restart();
+    assertNextRunsEndRight(rig, () -> changeMisp(rig, "10.2.0.3"));
+  }
+
+  @ParameterizedTest(name = "{0} API")
+  @EnumSource(
+      value = ReferenceApi.class,
+      names = {"LEGACY", "COLLECTIONS"})
   void aRefusedKeyOrTokenFailsALaterRunAtOnceAndChangesNothing(ReferenceApi api) {
     EndToEndRig rig = seedPatiently(api);
     assertThat(rig.run("ips", RunKind.FULL).error()).isNull();
