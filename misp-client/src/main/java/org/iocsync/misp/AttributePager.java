@@ -129,7 +129,8 @@ final class AttributePager implements Iterator<MispAttribute>, AutoCloseable {
     }
 
     Integer skipped = skippedCount(headers);
-    page.last = skipped != null ? page.returned + skipped < query.pageSize() : page.returned == 0;
+    page.last =
+        skipped != null ? (long) page.returned + skipped < query.pageSize() : page.returned == 0;
     page.emptyWithoutSkippedCount = skipped == null && page.returned == 0;
 
     // A full page of attributes all seen before means the server repeats pages instead of

@@ -3,6 +3,7 @@ package org.iocsync.misp;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -35,14 +36,19 @@ final class MispCalls {
 
   private static final int EXCERPT_BYTES = 4096;
 
+  /** The most blank space an answer may start with before it counts as not JSON. */
+  private static final int MAX_LEADING_BLANKS = 64 * 1024;
+
   private final String serverUrl;
   private final String apiKey;
   private final long maxTokenBytes;
+  private final long maxAnswerBytes;
 
-  MispCalls(String serverUrl, String apiKey, long maxTokenBytes) {
+  MispCalls(String serverUrl, String apiKey, long maxTokenBytes, long maxAnswerBytes) {
     this.serverUrl = serverUrl;
     this.apiKey = apiKey;
     this.maxTokenBytes = maxTokenBytes;
+    this.maxAnswerBytes = maxAnswerBytes;
   }
 
   <T> T execute(Call<ResponseBody> call, Parser<T> parser) {
@@ -67,8 +73,8 @@ final class MispCalls {
       if (notJson != null) {
         throw malformed(what, "$", notJson);
       }
-      JsonReader reader =
-          JsonReader.of(Okio.buffer(new BoundedTokens(body.source(), maxTokenBytes)));
+      BoundedAnswer answer = new BoundedAnswer(body.source(), maxAnswerBytes);
+      JsonReader reader = JsonReader.of(Okio.buffer(new BoundedTokens(answer, maxTokenBytes)));
       try {
         return parser.parse(reader, response.headers());
       } catch (MalformedJson e) {
@@ -76,6 +82,11 @@ final class MispCalls {
         throw malformed(what, path != null ? path : reader.getPath(), e.getMessage());
       } catch (JsonDataException | JsonEncodingException e) {
         throw malformed(what, reader.getPath(), e.getMessage());
+      } catch (EOFException e) {
+        if (!answer.ended()) {
+          throw e; // The connection broke off mid-answer.
+        }
+        throw malformed(what, reader.getPath(), "an answer that ends before its JSON does");
       }
     } catch (IOException e) {
       throw transport(what, e);
@@ -98,7 +109,7 @@ final class MispCalls {
           + "\"";
     }
     BufferedSource peek = source.peek();
-    while (!peek.exhausted()) {
+    for (int i = 0; i < MAX_LEADING_BLANKS && !peek.exhausted(); i++) {
       int c = peek.readByte();
       if (c == '{') {
         return null;
@@ -107,7 +118,9 @@ final class MispCalls {
         return "text that is not a JSON object: \"" + excerpt(source) + "\"";
       }
     }
-    return "an empty answer";
+    return peek.exhausted()
+        ? "an empty answer"
+        : "more than " + MAX_LEADING_BLANKS + " bytes of blank space where JSON was expected";
   }
 
   private MispHttpException httpError(String what, Response<ResponseBody> response) {

@@ -70,6 +70,14 @@ public final class MispClient {
    */
   public static final long MAX_VALUE_BYTES = 1024 * 1024;
 
+  /**
+   * The longest successful answer read: 128 MiB. A longer one (a server that answers without end,
+   * or a page of a size no page of 50,000 ordinary attributes reaches) is a {@link
+   * MispMalformedResponseException} once that much has been read. Error answers are read up to 64
+   * KiB.
+   */
+  public static final long MAX_ANSWER_BYTES = 128L * 1024 * 1024;
+
   private static final Pattern EVENT_ID =
       Pattern.compile("[0-9]{1,19}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
@@ -95,7 +103,7 @@ public final class MispClient {
             .validateEagerly(true)
             .build()
             .create(MispService.class);
-    this.calls = new MispCalls(baseUrl.toString(), apiKey, MAX_VALUE_BYTES);
+    this.calls = new MispCalls(baseUrl.toString(), apiKey, MAX_VALUE_BYTES, MAX_ANSWER_BYTES);
     this.eventSummaries = new EventSummaries(service, calls);
   }
 

@@ -2,6 +2,7 @@ package org.iocsync.misp;
 
 import com.squareup.moshi.JsonReader;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -537,7 +538,14 @@ final class MispJson {
   /** Reads a Unix time in seconds, sent as a number or a string, or null. */
   private static @Nullable Instant seconds(JsonReader reader) throws IOException {
     Long seconds = number(reader);
-    return seconds == null ? null : Instant.ofEpochSecond(seconds);
+    if (seconds == null) {
+      return null;
+    }
+    try {
+      return Instant.ofEpochSecond(seconds);
+    } catch (DateTimeException e) {
+      throw new MalformedJson(reader.getPath(), seconds + " seconds is beyond the range of a time");
+    }
   }
 
   /** Reads a flag sent as a boolean, 0 or 1, or the same as a string; null means false. */

@@ -3,8 +3,9 @@ package org.iocsync.misp;
 /**
  * An answer with a success status could not be read: it was not JSON (often an HTML login or proxy
  * page, when the base URL points elsewhere), lacked a field this client needs, held a value over
- * {@link MispClient#MAX_VALUE_BYTES}, or broke the paging contract. {@link #jsonPath()} says where
- * in the answer the problem was found.
+ * {@link MispClient#MAX_VALUE_BYTES}, went on past {@link MispClient#MAX_ANSWER_BYTES}, ended
+ * before its JSON did, or broke the paging contract. {@link #jsonPath()} says where in the answer
+ * the problem was found.
  */
 public final class MispMalformedResponseException extends MispException {
   private static final long serialVersionUID = 1L;
