@@ -13,20 +13,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds every response body, so that a server that answers without end, or ignores the requested
- * range, causes an error rather than an exhausted heap.
+ * range, causes an error rather than an exhausted heap. Of an error answer only the start is kept:
+ * that is all a message uses, and a proxy's error page has no size limit.
  */
 final class BoundedBodies implements Interceptor {
   /** The most a successful answer may hold: a page of long values fits many times over. */
   static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
 
-  /** The most an error answer may hold. */
+  /** The most of an error answer that is read; the rest is left unread. */
   static final long MAX_ERROR_BODY_BYTES = 1024L * 1024;
 
   @Override
   public Response intercept(Chain chain) throws IOException {
     Response response = chain.proceed(chain.request());
-    long limit = response.isSuccessful() ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES;
-    return response.newBuilder().body(new BoundedBody(response.body(), limit)).build();
+    if (!response.isSuccessful()) {
+      ResponseBody start = response.peekBody(MAX_ERROR_BODY_BYTES);
+      response.close();
+      return response.newBuilder().body(start).build();
+    }
+    return response.newBuilder().body(new BoundedBody(response.body(), MAX_BODY_BYTES)).build();
   }
 
   /** Thrown while reading a body that is larger than its bound. */

@@ -3,6 +3,7 @@ package org.iocsync.qradar;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -127,6 +128,18 @@ final class Exchange {
               + baseUrl
               + " is the QRadar console's address.",
           0,
+          e);
+    } catch (InterruptedIOException e) {
+      throw new QradarTransportException(
+          "QRadar at "
+              + baseUrl
+              + " did not answer in time while "
+              + op.action()
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() != null ? ": " + secrets.scrub(e.getMessage()) : "")
+              + ". Check the server's load and the client's read and call time-outs"
+              + " (HttpSettings).",
           e);
     } catch (IOException e) {
       throw new QradarTransportException(

@@ -5,6 +5,7 @@ import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.Moshi;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
@@ -13,6 +14,9 @@ import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+import okio.Source;
 import org.iocsync.http.BodyExcerpt;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Converter;
@@ -63,7 +67,8 @@ final class JsonConverters extends Converter.Factory {
   private static Object read(JsonAdapter<?> adapter, ResponseBody body) throws IOException {
     try (body) {
       MediaType type = body.contentType();
-      BufferedSource source = body.source();
+      EndTracking tracking = new EndTracking(body.source());
+      BufferedSource source = Okio.buffer(tracking);
       if (type != null && !type.subtype().contains("json")) {
         throw new BodyException(
             "the answer is "
@@ -86,11 +91,36 @@ final class JsonConverters extends Converter.Factory {
         }
       } catch (JsonDataException | JsonEncodingException e) {
         throw new BodyException("the answer is not the JSON expected: " + e.getMessage(), e);
+      } catch (EOFException e) {
+        if (!tracking.ended) {
+          throw e; // The connection broke off mid-answer.
+        }
+        throw new BodyException("the answer ends before its JSON does, at " + reader.getPath(), e);
       }
       if (value == null) {
         throw new BodyException("the answer is JSON null where a value was expected", null);
       }
       return value;
+    }
+  }
+
+  /**
+   * Tells whether a body came to the end its framing announced, which a broken connection does not.
+   */
+  private static final class EndTracking extends ForwardingSource {
+    boolean ended;
+
+    EndTracking(Source delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+      long n = super.read(sink, byteCount);
+      if (n == -1) {
+        ended = true;
+      }
+      return n;
     }
   }
 

@@ -18,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * Content-Range} states.
  */
 final class Pages {
+  /** Numbers of up to 18 digits, which a long holds; a longer one makes the header unreadable. */
   private static final Pattern CONTENT_RANGE =
-      Pattern.compile("\\s*items\\s+(?:(\\d+)\\s*-\\s*(\\d+)|\\*)\\s*/\\s*(\\d+|\\*)\\s*");
+      Pattern.compile(
+          "\\s*items\\s+(?:(\\d{1,18})\\s*-\\s*(\\d{1,18})|\\*)\\s*/\\s*(\\d{1,18}|\\*)\\s*");
 
   private Pages() {}
 
