@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -1051,8 +1052,10 @@ public final class PostgresStore implements Store {
     updateJob(
         c,
         "INSERT INTO stage_plan (job, action, value) SELECT job, 'ADD', value"
-            + " FROM stage_candidate WHERE job = ? AND desired"
-            + " AND (state IS NULL OR state <> 'CONFIRMED')",
+            + " FROM stage_candidate cand WHERE job = ? AND desired"
+            + " AND (state IN ('PENDING_ADD', 'PENDING_REMOVE')"
+            + " OR state IS NULL AND NOT EXISTS (SELECT 1 FROM stage_present p"
+            + " WHERE p.job = cand.job AND p.value = cand.value))",
         job);
     if (mode == SyncMode.MIRROR) {
       updateJob(
@@ -1086,6 +1089,35 @@ public final class PostgresStore implements Store {
       throws SQLException {
     return queryLong(
         c, "SELECT COUNT(*) FROM stage_plan WHERE job = ? AND action = ?", job, action.name());
+  }
+
+  @Override
+  public List<String> unownedValues(String job, @Nullable String after, int limit) {
+    return read(
+        "reading the values job " + job + " may add but does not own",
+        c -> {
+          List<String> values = new ArrayList<>(Math.min(limit, 10_000));
+          try (PreparedStatement statement =
+                  prepare(
+                      c,
+                      "SELECT value FROM (SELECT value FROM stage_attribute"
+                          + " WHERE job = ? AND value IS NOT NULL"
+                          + " UNION SELECT h.value FROM holder h JOIN stage_attribute s"
+                          + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?) v"
+                          + " WHERE value > ? AND NOT EXISTS (SELECT 1 FROM ledger l"
+                          + " WHERE l.job = ? AND l.value = v.value) ORDER BY value LIMIT ?",
+                      job,
+                      job,
+                      after == null ? "" : after,
+                      job,
+                      limit);
+              ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              values.add(rows.getString(1));
+            }
+          }
+          return values;
+        });
   }
 
   @Override
@@ -1313,23 +1345,22 @@ public final class PostgresStore implements Store {
             null,
             c -> {
               execute(c, "SET LOCAL lock_timeout = " + Math.max(100, millis / 10));
-              try (PreparedStatement statement =
-                      prepare(
-                          c,
-                          "INSERT INTO job_lease (job, holder, token, acquired_at, expires_at)"
-                              + " SELECT name, ?, nextval('lease_token'), clock_timestamp(),"
-                              + " clock_timestamp() + ? * INTERVAL '1 millisecond'"
-                              + " FROM job WHERE name = ?"
-                              + " ON CONFLICT (job) DO NOTHING RETURNING token",
-                          instanceId,
-                          millis,
-                          job);
-                  ResultSet rows = statement.executeQuery()) {
-                if (rows.next()) {
-                  return rows.getLong(1);
+              // A lease given up between two of these statements is simply tried for again.
+              for (int attempt = 1; ; attempt++) {
+                OptionalLong taken = insertLease(c, job, millis);
+                if (taken.isEmpty()) {
+                  taken = takeOver(c, job, millis);
+                }
+                if (taken.isPresent()) {
+                  return taken.getAsLong();
+                }
+                if (queryLong(c, "SELECT COUNT(*) FROM job WHERE name = ?", job) == 0) {
+                  throw new IllegalArgumentException("No job is called '" + job + "'");
+                }
+                if (attempt == 3) {
+                  throw new JobBusyException(job, "another instance", leaseDuration);
                 }
               }
-              return takeOver(c, job, millis);
             });
     JobLease lease = new JobLease(job, instanceId, token, leaseDuration, askedAt);
     long period = Math.max(1, millis / 3);
@@ -1339,12 +1370,31 @@ public final class PostgresStore implements Store {
     return lease;
   }
 
+  /** Makes the job's lease when it has none; returns its token, or empty when it has one. */
+  private OptionalLong insertLease(Connection c, String job, long millis) throws SQLException {
+    try (PreparedStatement statement =
+            prepare(
+                c,
+                "INSERT INTO job_lease (job, holder, token, acquired_at, expires_at)"
+                    + " SELECT name, ?, nextval('lease_token'), clock_timestamp(),"
+                    + " clock_timestamp() + ? * INTERVAL '1 millisecond'"
+                    + " FROM job WHERE name = ?"
+                    + " ON CONFLICT (job) DO NOTHING RETURNING token",
+                instanceId,
+                millis,
+                job);
+        ResultSet rows = statement.executeQuery()) {
+      return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+    }
+  }
+
   /**
-   * Takes an expired lease over and returns its token.
+   * Takes an expired lease over and returns its token, or empty when the job has no lease (any
+   * more).
    *
    * @throws JobBusyException when the lease is still running, or its holder is still writing
    */
-  private long takeOver(Connection c, String job, long millis) throws SQLException {
+  private OptionalLong takeOver(Connection c, String job, long millis) throws SQLException {
     String holder;
     boolean expired;
     long remaining;
@@ -1357,7 +1407,7 @@ public final class PostgresStore implements Store {
                 job);
         ResultSet rows = statement.executeQuery()) {
       if (!rows.next()) {
-        throw new IllegalArgumentException("No job is called '" + job + "'");
+        return OptionalLong.empty();
       }
       holder = rows.getString(1);
       expired = rows.getBoolean(2);
@@ -1375,7 +1425,10 @@ public final class PostgresStore implements Store {
                 "SELECT expires_at <= clock_timestamp() FROM job_lease WHERE job = ? FOR UPDATE",
                 job);
         ResultSet rows = statement.executeQuery()) {
-      if (!rows.next() || !rows.getBoolean(1)) {
+      if (!rows.next()) {
+        return OptionalLong.empty();
+      }
+      if (!rows.getBoolean(1)) {
         throw new JobBusyException(job, holder, leaseDuration);
       }
     } catch (SQLException e) {
@@ -1396,7 +1449,7 @@ public final class PostgresStore implements Store {
                 job);
         ResultSet rows = statement.executeQuery()) {
       rows.next();
-      return rows.getLong(1);
+      return OptionalLong.of(rows.getLong(1));
     }
   }
 

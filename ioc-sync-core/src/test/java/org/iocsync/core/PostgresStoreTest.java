@@ -20,7 +20,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -318,6 +322,46 @@ class PostgresStoreTest extends StoreContractTest {
     assertThat(taken.token()).isNotEqualTo(lease.token());
     assertThatThrownBy(() -> b.leases().acquire("ghost"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void instancesTakingAndGivingUpOneLeaseAtOnceNeverHoldItTogether() throws Exception {
+    List<PostgresStore> stores =
+        List.of(instance("sync-a"), instance("sync-b"), instance("sync-c"));
+    stores.get(0).saveJob(TestJobs.ips("ips", "set"));
+    AtomicInteger holders = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger taken = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(6);
+    List<Future<?>> work = new ArrayList<>();
+
+    for (int t = 0; t < 6; t++) {
+      PostgresStore store = stores.get(t % 3);
+      work.add(
+          threads.submit(
+              () -> {
+                for (int i = 0; i < 25; i++) {
+                  JobLease lease = tryAcquire(store, "ips");
+                  if (lease != null) {
+                    most.accumulateAndGet(holders.incrementAndGet(), Math::max);
+                    taken.incrementAndGet();
+                    holders.decrementAndGet();
+                    store.leases().release(lease);
+                  }
+                }
+                return null;
+              }));
+    }
+    try {
+      for (Future<?> future : work) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(most.get()).isEqualTo(1);
+    assertThat(taken.get()).isGreaterThan(6);
   }
 
   @Test
