@@ -39,6 +39,13 @@ import org.jspecify.annotations.Nullable;
 public final class HttpSettings {
   private static final System.Logger LOGGER = System.getLogger(HttpSettings.class.getName());
   private static final AtomicBoolean INSECURE_WARNING_LOGGED = new AtomicBoolean();
+
+  /**
+   * The default bound on one whole call: long enough for the largest page or bulk load, short
+   * enough that a server trickling its answer a byte at a time cannot hold a sync for ever.
+   */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(5);
+
   private static final HttpSettings DEFAULTS = builder().build();
 
   private final @Nullable KeyStore trustStore;
@@ -67,7 +74,10 @@ public final class HttpSettings {
     this.httpLogger = builder.httpLogger;
   }
 
-  /** Returns settings with every default: system trust, no proxy, no logger. */
+  /**
+   * Returns settings with every default: system trust, no proxy, no logger, connect time-out 10 s,
+   * read time-out 60 s, call time-out {@link #DEFAULT_CALL_TIMEOUT}.
+   */
   public static HttpSettings defaults() {
     return DEFAULTS;
   }
@@ -227,7 +237,7 @@ public final class HttpSettings {
     private @Nullable String proxyAuthorization;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(60);
-    private Duration callTimeout = Duration.ZERO;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private @Nullable OkHttpClient sharedClient;
     private HttpLoggingInterceptor.@Nullable Logger httpLogger;
 
@@ -331,7 +341,10 @@ public final class HttpSettings {
       return this;
     }
 
-    /** Bounds each call as a whole; zero means no bound beyond the read time-out. */
+    /**
+     * Bounds each call as a whole ({@link #DEFAULT_CALL_TIMEOUT} unless set); zero means no bound
+     * beyond the read time-out, which a server trickling its answer never lets fire.
+     */
     public Builder callTimeout(Duration timeout) {
       if (timeout.isNegative()) {
         throw new IllegalArgumentException("callTimeout is negative: " + timeout);

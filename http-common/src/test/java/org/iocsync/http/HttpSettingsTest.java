@@ -41,7 +41,7 @@ class HttpSettingsTest {
     assertThat(settings.insecure()).isFalse();
     assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(settings.callTimeout()).isZero();
+    assertThat(settings.callTimeout()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
