@@ -1052,8 +1052,10 @@ public final class PostgresStore implements Store {
     updateJob(
         c,
         "INSERT INTO stage_plan (job, action, value) SELECT job, 'ADD', value"
-            + " FROM stage_candidate WHERE job = ? AND desired"
-            + " AND (state IS NULL OR state <> 'CONFIRMED')",
+            + " FROM stage_candidate cand WHERE job = ? AND desired"
+            + " AND (state IN ('PENDING_ADD', 'PENDING_REMOVE')"
+            + " OR state IS NULL AND NOT EXISTS (SELECT 1 FROM stage_present p"
+            + " WHERE p.job = cand.job AND p.value = cand.value))",
         job);
     if (mode == SyncMode.MIRROR) {
       updateJob(
@@ -1087,6 +1089,35 @@ public final class PostgresStore implements Store {
       throws SQLException {
     return queryLong(
         c, "SELECT COUNT(*) FROM stage_plan WHERE job = ? AND action = ?", job, action.name());
+  }
+
+  @Override
+  public List<String> unownedValues(String job, @Nullable String after, int limit) {
+    return read(
+        "reading the values job " + job + " may add but does not own",
+        c -> {
+          List<String> values = new ArrayList<>(Math.min(limit, 10_000));
+          try (PreparedStatement statement =
+                  prepare(
+                      c,
+                      "SELECT value FROM (SELECT value FROM stage_attribute"
+                          + " WHERE job = ? AND value IS NOT NULL"
+                          + " UNION SELECT h.value FROM holder h JOIN stage_attribute s"
+                          + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?) v"
+                          + " WHERE value > ? AND NOT EXISTS (SELECT 1 FROM ledger l"
+                          + " WHERE l.job = ? AND l.value = v.value) ORDER BY value LIMIT ?",
+                      job,
+                      job,
+                      after == null ? "" : after,
+                      job,
+                      limit);
+              ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              values.add(rows.getString(1));
+            }
+          }
+          return values;
+        });
   }
 
   @Override

@@ -1,7 +1,11 @@
 package org.iocsync.core;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -32,4 +36,27 @@ public interface SetTarget {
    * sends again each desired value it does not find here). The caller closes the stream.
    */
   Stream<String> values(String set);
+
+  /**
+   * Which of {@code values} the set holds now, so that a run does not claim a value someone else
+   * put there. Values are compared as written. The default reads the whole set through {@link
+   * #values}, keeping in memory only {@code values} and one page of the set.
+   */
+  default Set<String> present(String set, Collection<String> values) {
+    Set<String> wanted = new HashSet<>(values);
+    Set<String> found = new HashSet<>();
+    if (wanted.isEmpty()) {
+      return found;
+    }
+    try (Stream<String> held = values(set)) {
+      Iterator<String> iterator = held.iterator();
+      while (iterator.hasNext() && found.size() < wanted.size()) {
+        String value = iterator.next();
+        if (wanted.contains(value)) {
+          found.add(value);
+        }
+      }
+    }
+    return found;
+  }
 }

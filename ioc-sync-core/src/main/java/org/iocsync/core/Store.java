@@ -100,8 +100,20 @@ public interface Store extends AutoCloseable {
   /** Stages attributes read from MISP; a uuid staged again keeps its latest reading. */
   void stageAttributes(String job, List<StagedAttribute> batch);
 
-  /** Stages values the reference set holds now (read in full runs). */
+  /**
+   * Stages values the reference set holds now: all of them in full runs, and in incremental runs
+   * those of the {@linkplain #unownedValues unowned values} that QRadar reports present.
+   */
   void stagePresent(String job, List<String> values);
+
+  /**
+   * Up to {@code limit} values, in order, after {@code after} (null for the first page), that an
+   * incremental plan of the staged attributes could add although the ledger does not know them: the
+   * values the staged attributes hold now or their holders held before. Whichever of them the set
+   * holds already belongs to someone else; staging those with {@link #stagePresent} before {@link
+   * #plan} keeps the job from claiming them.
+   */
+  List<String> unownedValues(String job, @Nullable String after, int limit);
 
   /**
    * Computes what the staged attributes change, without changing the ledger.
@@ -111,8 +123,9 @@ public interface Store extends AutoCloseable {
    * removes each ledger value no longer desired. A value already in the set that the ledger does
    * not know belongs to someone else and is left alone. An incremental plan takes the staged
    * attributes as changes to the desired set and judges only the values they touch plus every
-   * pending value: a desired value not confirmed is added; in mirror mode a value in the ledger no
-   * longer desired is removed.
+   * pending value: a desired pending value is added, and so is a desired value the ledger does not
+   * know unless it is staged as present (then it belongs to someone else and is left alone, as in a
+   * full plan); in mirror mode a value in the ledger no longer desired is removed.
    */
   Plan plan(String job, RunKind kind, SyncMode mode);
 

@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  *       publication or tags: the engine applies those filters itself, so it sees what stops
  *       matching.
  *   <li>A full run also reads the values the set holds, so that a desired value missing from the
- *       set is sent again and a value someone else put there is left to its owner.
+ *       set is sent again and a value someone else put there is left to its owner. An incremental
+ *       run asks QRadar only about the values it could add that the ledger does not know (the
+ *       values of the attributes it read): those the set holds already are someone else's and are
+ *       left alone, so that the job never claims, and later removes, a value it did not put there.
  *   <li>The store diffs the staged attributes with the ledger and records the plan: values to add
  *       become pending additions, values to remove (mode {@code mirror}, and only values the job
  *       put there) pending removals.
@@ -389,6 +392,8 @@ public final class SyncEngine {
         createSet();
       } else if (kind == RunKind.FULL) {
         readPresentValues();
+      } else {
+        findForeignValues();
       }
       Plan planned = store.plan(name, kind, spec.mode());
       plan = planned;
@@ -554,6 +559,32 @@ public final class SyncEngine {
             }
             return null;
           });
+    }
+
+    /**
+     * Asks QRadar which of the values an incremental run could add without owning them the set
+     * holds already, and stages those as present, so that the plan leaves them to their owners as a
+     * full run does.
+     */
+    private void findForeignValues() {
+      String set = spec.referenceSet();
+      String after = null;
+      while (true) {
+        checkStop();
+        List<String> batch = store.unownedValues(name, after, stagingBatchSize);
+        if (batch.isEmpty()) {
+          return;
+        }
+        Set<String> held =
+            retrier.call(
+                "Checking which of " + batch.size() + " values reference set '" + set + "' holds",
+                stopRequested,
+                () -> target.present(set, batch));
+        if (!held.isEmpty()) {
+          store.stagePresent(name, batch.stream().filter(held::contains).toList());
+        }
+        after = batch.get(batch.size() - 1);
+      }
     }
 
     private void sendAdditions() {

@@ -245,6 +245,42 @@ class EndToEndSyncTest {
     assertUsedOnly(rig, api);
   }
 
+  @ParameterizedTest(name = "{0} API")
+  @EnumSource(
+      value = ReferenceApi.class,
+      names = {"LEGACY", "COLLECTIONS"})
+  void neverClaimsNorRemovesValuesSomeoneElsePutInTheSet(ReferenceApi api) {
+    EndToEndRig rig = this.rig = new EndToEndRig(dir, api);
+    FakeMisp misp = rig.misp;
+    rig.qradar.createSet(IP_SET, "IP");
+    rig.qradar.addByHand(IP_SET, "45.1.2.3");
+    long event = rig.addEvent("Shared with the analysts");
+    String byHandBefore = misp.addAttribute(event, "ip-dst", "45.1.2.3");
+    rig.sync().defineJob(ipJob());
+    RunReport full = rig.run("ips", RunKind.FULL);
+    rig.later();
+    misp.editValue(byHandBefore, "45.1.2.3");
+    misp.addAttribute(event, "ip-dst", "10.0.0.1");
+    rig.qradar.addByHand(IP_SET, "45.6.7.8");
+    String byHandAfter = misp.addAttribute(event, "ip-src", "45.6.7.8");
+
+    RunReport incremental = rig.run("ips", RunKind.INCREMENTAL);
+    rig.later();
+    misp.deleteAttribute(byHandBefore);
+    misp.deleteAttribute(byHandAfter);
+    RunReport withdrawal = rig.run("ips", RunKind.FULL);
+
+    assertThat(full.added()).isZero();
+    assertThat(incremental.error()).isNull();
+    assertThat(incremental.fetched()).isEqualTo(3);
+    assertThat(incremental.added()).isEqualTo(1);
+    assertThat(withdrawal.error()).isNull();
+    assertThat(withdrawal.removed()).isZero();
+    assertThat(rig.values(IP_SET)).containsExactlyInAnyOrder("45.1.2.3", "45.6.7.8", "10.0.0.1");
+    assertLedgerHolds(rig, "ips", 1);
+    assertUsedOnly(rig, api);
+  }
+
   /** The job's ledger owns exactly {@code values} confirmed values, with nothing pending. */
   static void assertLedgerHolds(EndToEndRig rig, String job, long values) {
     SyncState state = rig.sync().status(job).state();

@@ -362,6 +362,49 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void anIncrementalPlanLeavesAValueTheSetHoldsButTheLedgerDoesNotKnowToItsOwner() {
+    Store store = open();
+    store.saveJob(TestJobs.ips("ips", "set"));
+    long first = store.beginRun("ips", RunKind.FULL, NOW);
+    store.stageAttributes(
+        "ips",
+        List.of(
+            new StagedAttribute("u1", "10.0.0.1", null, 1),
+            new StagedAttribute("u2", "10.0.0.2", null, 1),
+            new StagedAttribute("u3", "10.0.0.2", null, 1)));
+    store.stagePresent("ips", List.of("10.0.0.2"));
+    store.applyPlan(first, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+    store.confirmAdded(first, "ips", List.of("10.0.0.1"), List.of(), NOW);
+    store.finishRun(first, "ips", RunOutcome.OK, null, NOW, NOW, true);
+    long next = store.beginRun("ips", RunKind.INCREMENTAL, NOW.plusSeconds(60));
+    store.stageAttributes(
+        "ips",
+        List.of(
+            new StagedAttribute("u1", "10.0.0.1", null, 2),
+            new StagedAttribute("u2", "10.0.0.7", null, 2),
+            new StagedAttribute("u4", "10.0.0.9", null, 2),
+            new StagedAttribute("u5", "10.0.0.5", null, 2)));
+
+    List<String> unowned = new ArrayList<>();
+    String after = null;
+    for (List<String> page; !(page = store.unownedValues("ips", after, 2)).isEmpty(); ) {
+      unowned.addAll(page);
+      after = page.get(page.size() - 1);
+    }
+    store.stagePresent("ips", List.of("10.0.0.2", "10.0.0.9"));
+    Plan plan = store.plan("ips", RunKind.INCREMENTAL, SyncMode.MIRROR);
+    store.applyPlan(next, "ips", RunKind.INCREMENTAL, plan);
+
+    assertThat(unowned).containsExactly("10.0.0.2", "10.0.0.5", "10.0.0.7", "10.0.0.9");
+    assertThat(store.plannedValues("ips", Plan.Action.ADD, null, 10))
+        .containsExactly("10.0.0.5", "10.0.0.7");
+    assertThat(store.plannedValues("ips", Plan.Action.REMOVE, null, 10)).isEmpty();
+    assertThat(plan.desired()).isEqualTo(5);
+    assertThat(store.syncState("ips").pendingAdd()).isEqualTo(2);
+    assertThat(store.syncState("ips").confirmed()).isEqualTo(1);
+  }
+
+  @Test
   void aUuidStagedAgainKeepsItsLatestReading() {
     Store store = open();
     store.saveJob(TestJobs.ips("ips", "set"));

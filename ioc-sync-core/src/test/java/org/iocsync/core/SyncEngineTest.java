@@ -293,6 +293,99 @@ class SyncEngineTest {
   }
 
   @Test
+  void anIncrementalRunDoesNotClaimAValuePutInTheSetByHand() {
+    qradar.createSet(SET, "IP");
+    qradar.addByHand(SET, "45.1.2.3");
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    String uuid = misp.add(misp.addEvent(true), "ip-dst", "45.1.2.3");
+    RunReport full = h.run("ips", RunKind.FULL);
+    h.later();
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    misp.setValue(uuid, "45.1.2.3");
+
+    RunReport incremental = h.run("ips", RunKind.INCREMENTAL);
+    h.later();
+    misp.delete(uuid);
+    RunReport afterDeletion = h.run("ips", RunKind.FULL);
+
+    assertThat(full.added()).isZero();
+    assertThat(incremental.error()).isNull();
+    assertThat(incremental.added()).isEqualTo(1);
+    assertThat(qradar.addBatches()).containsExactly(List.of("10.0.0.1"));
+    assertThat(afterDeletion.removed()).isZero();
+    assertThat(qradar.contents(SET)).containsExactlyInAnyOrder("45.1.2.3", "10.0.0.1");
+  }
+
+  @Test
+  void anIncrementalRunDoesNotClaimAValueAddedByHandAfterTheLastFullRun() {
+    qradar.createSet(SET, "IP");
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    h.run("ips", RunKind.FULL);
+    h.later();
+    qradar.addByHand(SET, "45.1.2.3");
+    String uuid = misp.add(misp.addEvent(true), "ip-dst", "45.1.2.3");
+
+    RunReport dry = h.dryRun("ips", RunKind.INCREMENTAL);
+    RunReport incremental = h.run("ips", RunKind.INCREMENTAL);
+    h.later();
+    misp.delete(uuid);
+    RunReport afterDeletion = h.run("ips", RunKind.INCREMENTAL);
+
+    assertThat(dry.valuesToAdd()).isEmpty();
+    assertThat(incremental.added()).isZero();
+    assertThat(afterDeletion.removed()).isZero();
+    assertThat(h.store.syncState("ips").confirmed()).isEqualTo(1);
+    assertThat(qradar.contents(SET)).containsExactlyInAnyOrder("45.1.2.3", "10.0.0.1");
+  }
+
+  @Test
+  void anIncrementalRunStillSendsAValueItsOwnPendingAdditionLeftInTheSet() {
+    qradar.createSet(SET, "IP");
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    h.run("ips", RunKind.FULL);
+    h.later();
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.2");
+    qradar.failAfter(FakeQradar.Op.ADD, 1, () -> TargetException.permanent("lost answer", null));
+
+    RunReport lost = h.run("ips", RunKind.INCREMENTAL);
+    qradar.heal();
+    RunReport again = h.run("ips", RunKind.INCREMENTAL);
+
+    assertThat(lost.error()).contains("lost answer");
+    assertThat(qradar.contents(SET)).contains("10.0.0.2");
+    assertThat(again.added()).isEqualTo(1);
+    assertThat(h.store.syncState("ips").confirmed()).isEqualTo(2);
+  }
+
+  @Test
+  void aSecondJobsIncrementalRunDoesNotClaimAValueTheFirstJobPutInTheSet() {
+    JobSpec dst = TestJobs.withTypes(TestJobs.ips("dst", SET), List.of("ip-dst"), ElementType.IP);
+    JobSpec src = TestJobs.withTypes(TestJobs.ips("src", SET), List.of("ip-src"), ElementType.IP);
+    h.store.saveJob(dst);
+    h.store.saveJob(src);
+    String event = misp.addEvent(true);
+    misp.add(event, "ip-src", "10.0.0.2");
+    h.run("dst", RunKind.FULL);
+    h.run("src", RunKind.FULL);
+    h.later();
+    misp.add(event, "ip-dst", "10.0.0.1");
+    h.run("dst", RunKind.INCREMENTAL);
+    h.later();
+    String srcShared = misp.add(event, "ip-src", "10.0.0.1");
+
+    RunReport srcIncremental = h.run("src", RunKind.INCREMENTAL);
+    h.later();
+    misp.delete(srcShared);
+    RunReport srcFull = h.run("src", RunKind.FULL);
+
+    assertThat(srcIncremental.added()).isZero();
+    assertThat(srcFull.removed()).isZero();
+    assertThat(qradar.contents(SET)).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+  }
+
+  @Test
   void appendModeNeverRemoves() {
     h.store.saveJob(TestJobs.withMode(TestJobs.ips("ips", SET), SyncMode.APPEND));
     String uuid = misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");

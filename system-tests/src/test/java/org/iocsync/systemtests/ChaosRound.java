@@ -47,7 +47,8 @@ final class ChaosRound {
           Fault.dropMidBody(),
           Fault.slowBody(256 * 1024),
           Fault.stall(Duration.ofMillis(1500)));
-  private static final boolean SHARED_HAND_VALUES = Boolean.getBoolean("chaos.sharedHandValues");
+  private static final boolean SHARED_HAND_VALUES =
+      Boolean.parseBoolean(System.getProperty("chaos.sharedHandValues", "true"));
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
 
   /** What a round did and found. */
@@ -232,9 +233,9 @@ final class ChaosRound {
 
   /**
    * Most sets are made by hand before the first run and get two values by hand that MISP never
-   * yields; the others are left for the job to create, and get theirs once they exist. With {@code
-   * -Dchaos.sharedHandValues=true}, a pre-made set also gets by hand two values that MISP yields at
-   * the start, which must survive whatever MISP does to them later.
+   * yields; the others are left for the job to create, and get theirs once they exist. A pre-made
+   * set also gets by hand two values that MISP yields at the start, which must survive whatever
+   * MISP does to them later ({@code -Dchaos.sharedHandValues=false} leaves them out).
    */
   private void prepareSet(FakeQradar qradar, FakeMisp misp, MispWorld world, ChaosJob job) {
     Set<String> hand = new TreeSet<>();
