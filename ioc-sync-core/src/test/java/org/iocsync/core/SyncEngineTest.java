@@ -340,6 +340,31 @@ class SyncEngineTest {
   }
 
   @Test
+  void anIncrementalRunThatCannotAskWhatTheSetHoldsAddsNothingAndReadsTheChangesAgainNextTime() {
+    qradar.createSet(SET, "IP");
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    h.run("ips", RunKind.FULL);
+    h.later();
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.2");
+    qradar.failAlways(
+        FakeQradar.Op.VALUES, () -> TargetException.retryable("QRadar answered 503", null));
+
+    RunReport failed = h.run("ips", RunKind.INCREMENTAL);
+    qradar.heal();
+    RunReport next = h.run("ips", RunKind.INCREMENTAL);
+
+    assertThat(failed.outcome()).isEqualTo(RunOutcome.FAILED);
+    assertThat(failed.error())
+        .startsWith("Checking which of 1 values reference set 'MISP IPs' holds failed")
+        .contains("QRadar answered 503");
+    assertThat(failed.added()).isZero();
+    assertThat(next.error()).isNull();
+    assertThat(next.added()).isEqualTo(1);
+    assertThat(qradar.contents(SET)).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+  }
+
+  @Test
   void anIncrementalRunStillSendsAValueItsOwnPendingAdditionLeftInTheSet() {
     qradar.createSet(SET, "IP");
     h.store.saveJob(TestJobs.ips("ips", SET));
