@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.iocsync.core.JobBusyException;
 import org.iocsync.core.JobSpec;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.Server;
@@ -110,7 +111,13 @@ final class ApiRoutes implements Routes {
     StoredJob job = job(ctx);
     RunKind kind =
         "incremental".equalsIgnoreCase(ctx.queryParam("kind")) ? RunKind.INCREMENTAL : RunKind.FULL;
-    if (!service.runSoon(job.name(), kind)) {
+    boolean started;
+    try {
+      started = service.runSoon(job.name(), kind);
+    } catch (JobBusyException e) {
+      throw new ConflictResponse(String.valueOf(e.getMessage()));
+    }
+    if (!started) {
       throw new ConflictResponse("Job " + JobReader.quote(job.name()) + " is running already");
     }
     ctx.status(HttpStatus.ACCEPTED)

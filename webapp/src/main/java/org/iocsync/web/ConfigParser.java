@@ -50,6 +50,25 @@ final class ConfigParser {
           "caCertFile", new Field(Kind.STRING, true),
           "verifyTls", new Field(Kind.BOOLEAN, false));
 
+  private static final Map<String, Field> STORE_SCHEMA =
+      Map.of(
+          "url", new Field(Kind.STRING, false),
+          "user", new Field(Kind.STRING, true),
+          "passwordFile", new Field(Kind.STRING, true),
+          "keyFile", new Field(Kind.STRING, true),
+          "instance", new Field(Kind.STRING, true));
+
+  private static final Map<String, String> STORE_HINTS =
+      Map.of(
+          "password",
+          "is not accepted: the database password never goes into the configuration file; put it"
+              + " in a file named by passwordFile",
+          "key",
+          "is not accepted: the secret key never goes into the configuration file; put it in a"
+              + " file named by keyFile, or as Base64 text in the "
+              + StoreSettings.KEY_VARIABLE
+              + " environment variable");
+
   private static final Map<String, String> MISP_HINTS =
       secretHints("MISP key", "keyFile", "MISP_KEY", "key", "apiKey", "authkey", "authKey");
 
@@ -74,6 +93,7 @@ final class ConfigParser {
     List<JobSpec> jobs = new ArrayList<>();
     @Nullable Server misp = null;
     @Nullable Server qradar = null;
+    @Nullable StoreSettings store = null;
     try {
       if (reader.beginObject("an object with misp, qradar and jobs")) {
         boolean sawJobs = false;
@@ -94,8 +114,9 @@ final class ConfigParser {
               sawJobs = true;
               jobs(reader, jobs);
             }
+            case "store" -> store = store(reader, folder);
             default -> {
-              reader.error(reader.path(), "is not a known field: use misp, qradar and jobs");
+              reader.error(reader.path(), "is not a known field: use misp, qradar, jobs and store");
               reader.skipValue();
             }
           }
@@ -122,7 +143,93 @@ final class ConfigParser {
     if (!reader.errors().isEmpty() || misp == null || qradar == null) {
       throw new ConfigException(file.toString(), reader.errors());
     }
-    return new SyncConfig(misp.settings(), misp.secret(), qradar.settings(), qradar.secret(), jobs);
+    return new SyncConfig(
+        misp.settings(), misp.secret(), qradar.settings(), qradar.secret(), jobs, store);
+  }
+
+  private @Nullable StoreSettings store(StrictJsonReader reader, Path folder)
+      throws IOException, MalformedJsonException {
+    Values values =
+        reader.readObject(
+            "an object with url, user, passwordFile, keyFile and instance",
+            STORE_SCHEMA,
+            STORE_HINTS);
+    if (!values.valid()) {
+      return null;
+    }
+    int before = reader.errors().size();
+
+    String url = values.string("url");
+    if (url == null) {
+      if (!values.broken("url")) {
+        reader.error(
+            values.path("url"),
+            "is missing: give the database, such as jdbc:postgresql://db.example.org:5432/iocsync");
+      }
+    } else {
+      StoreSettings.urlProblem(url.trim()).ifPresent(p -> reader.error(values.path("url"), p));
+    }
+    String user = values.string("user");
+    if (user != null && user.isBlank()) {
+      reader.error(values.path("user"), "is empty: name the database user, or drop user");
+    }
+    Path passwordFile = existingFile(reader, values, folder, "passwordFile", "the password");
+    Path keyFile = existingFile(reader, values, folder, "keyFile", "the secret key");
+    Secret keyText = null;
+    if (values.string("keyFile") == null && !values.broken("keyFile")) {
+      keyText = StoreSettings.keyFromEnvironment(env);
+      if (keyText == null) {
+        reader.error(
+            values.path("keyFile"),
+            "names no file and "
+                + StoreSettings.KEY_VARIABLE
+                + " is not set: give every instance the same secret key, in a file named by"
+                + " keyFile (head -c 32 /dev/urandom > secret.key), or as Base64 text in the "
+                + StoreSettings.KEY_VARIABLE
+                + " environment variable");
+      }
+    }
+    String instance = values.string("instance");
+    if (instance != null && (instance.isBlank() || instance.length() > 200)) {
+      reader.error(
+          values.path("instance"),
+          "must be 1 to 200 characters, not blank: name this instance, or drop instance");
+    }
+
+    if (reader.errors().size() != before || url == null || (keyFile == null && keyText == null)) {
+      return null;
+    }
+    return new StoreSettings(
+        url.trim(),
+        user == null ? null : user.trim(),
+        passwordFile,
+        keyFile,
+        keyText,
+        instance == null ? null : instance.trim());
+  }
+
+  /** The file a field names, resolved against the configuration's folder, checked to exist. */
+  private static @Nullable Path existingFile(
+      StrictJsonReader reader, Values values, Path folder, String field, String what) {
+    String name = values.string(field);
+    if (name == null) {
+      return null;
+    }
+    String path = values.path(field);
+    if (name.isBlank()) {
+      reader.error(path, "is empty: name the file that holds " + what);
+      return null;
+    }
+    Path file = folder.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      reader.error(path, "names " + file + ", which does not exist or is not a file");
+      return null;
+    }
+    if (!Files.isReadable(file)) {
+      reader.error(path, "names " + file + ", which cannot be read");
+      return null;
+    }
+    return file;
   }
 
   private record Server(ConnectionSettings settings, Secret secret) {}

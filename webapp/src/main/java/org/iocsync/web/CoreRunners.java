@@ -7,10 +7,14 @@ import org.iocsync.core.JobSpec;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.RunReport;
 import org.iocsync.core.SqliteStore;
+import org.iocsync.core.Store;
 import org.iocsync.core.StoredJob;
 import org.iocsync.core.SyncEngine;
 
-/** Runs jobs with the core's sync engine on the store of a state directory. */
+/**
+ * Runs jobs with the core's sync engine on the store of a state directory, or on the shared
+ * PostgreSQL store the configuration names.
+ */
 final class CoreRunners implements JobRunner.Factory {
   private final Connectors connectors;
   private final Clock clock;
@@ -22,7 +26,9 @@ final class CoreRunners implements JobRunner.Factory {
 
   @Override
   public JobRunner open(SyncConfig config, Path stateDir) {
-    SqliteStore store = SqliteStore.builder().stateDirectory(stateDir).build();
+    StoreSettings shared = config.store();
+    Store store =
+        shared != null ? shared.open() : SqliteStore.builder().stateDirectory(stateDir).build();
     try {
       SyncEngine engine =
           SyncEngine.builder()
@@ -39,10 +45,10 @@ final class CoreRunners implements JobRunner.Factory {
   }
 
   private static final class Runner implements JobRunner {
-    private final SqliteStore store;
+    private final Store store;
     private final SyncEngine engine;
 
-    Runner(SqliteStore store, SyncEngine engine) {
+    Runner(Store store, SyncEngine engine) {
       this.store = store;
       this.engine = engine;
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import okio.Buffer;
+import org.iocsync.core.JobBusyException;
 import org.iocsync.core.JobSpec;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.RunReport;
@@ -138,7 +139,13 @@ final class HomeRoutes implements Routes {
 
   private void run(Context ctx) {
     StoredJob job = job(ctx);
-    boolean started = service.runSoon(job.name(), RunKind.FULL);
+    boolean started;
+    try {
+      started = service.runSoon(job.name(), RunKind.FULL);
+    } catch (JobBusyException e) {
+      back(ctx, false, "Run of " + job.name() + " refused: " + e.getMessage(), "#jobs");
+      return;
+    }
     back(
         ctx,
         started,

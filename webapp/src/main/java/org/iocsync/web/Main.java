@@ -11,8 +11,9 @@ import picocli.CommandLine;
  * The {@code ioc-sync} command line.
  *
  * <pre>
- * ioc-sync sync  --config FILE [--state-dir DIR] [--job NAME] [--dry-run] [--full] [--json]
- * ioc-sync serve [--config FILE] [--state-dir DIR] [--port N] [--bind ADDR]
+ * ioc-sync sync  --config FILE [--state-dir DIR] [--store-url URL] [--job NAME] [--dry-run] [--full]
+ *                [--json]
+ * ioc-sync serve [--config FILE] [--state-dir DIR] [--store-url URL] [--port N] [--bind ADDR]
  * ioc-sync demo  [--port N] [--state-dir DIR]
  * </pre>
  *

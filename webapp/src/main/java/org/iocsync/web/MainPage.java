@@ -374,16 +374,24 @@ final class MainPage {
       out.append("<p class=\"muted\">No run yet.</p></section>");
       return;
     }
-    out.append("<table><thead><tr><th>Started</th><th>Job</th><th>Kind</th><th>Outcome</th>")
+    boolean shared = runs.stream().anyMatch(run -> run.instance() != null);
+    out.append("<table><thead><tr><th>Started</th><th>Job</th>")
+        .append(shared ? "<th>Instance</th>" : "")
+        .append("<th>Kind</th><th>Outcome</th>")
         .append("<th>Fetched</th><th>Added</th><th>Removed</th><th>Skipped</th><th>Error</th>")
         .append("</tr></thead><tbody>");
     for (RunRecord run : runs) {
       Views.Run view = Views.Run.of(run);
+      String instance = view.instance();
       out.append("<tr><td>")
           .append(view.startedAt())
           .append("</td><td>")
-          .append(Html.escape(view.job()))
-          .append("</td><td>")
+          .append(Html.escape(view.job()));
+      if (shared) {
+        out.append("</td><td class=\"instance\">")
+            .append(instance == null ? "" : Html.escape(instance));
+      }
+      out.append("</td><td>")
           .append(view.kind())
           .append("</td><td class=\"status-")
           .append(view.outcome())

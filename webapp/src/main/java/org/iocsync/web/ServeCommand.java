@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.iocsync.core.JobSpec;
 import org.iocsync.core.Server;
+import org.iocsync.core.StoreException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,17 @@ final class ServeCommand implements Callable<Integer> {
               + " ioc-sync-data, or $APP_ROOT/store/ioc-sync-data as a QRadar app).")
   @Nullable Path stateDir;
 
+  @Option(
+      names = "--store-url",
+      paramLabel = "URL",
+      description =
+          "Keeps jobs, connections and history in this PostgreSQL database"
+              + " (jdbc:postgresql://...), shared with other instances, instead of SQLite in the"
+              + " state directory; the user, password file and key come from the configuration's"
+              + " store section, or IOC_SYNC_STORE_USER, IOC_SYNC_STORE_PASSWORD_FILE and"
+              + " IOC_SYNC_STORE_KEY.")
+  @Nullable String storeUrl;
+
   @Option(names = "--port", paramLabel = "N", description = "The port to listen on.")
   @Nullable Integer port;
 
@@ -65,6 +77,15 @@ final class ServeCommand implements Callable<Integer> {
         return Main.USAGE;
       }
     }
+    @Nullable StoreSettings store;
+    try {
+      store =
+          StoreSettings.resolve(imported == null ? null : imported.store(), storeUrl, console.env())
+              .orElse(null);
+    } catch (IllegalArgumentException e) {
+      console.err().println(e.getMessage());
+      return Main.USAGE;
+    }
     if (port != null && (port < 0 || port > 65535)) {
       console.err().println("--port: " + port + " is not a port: use 0 to 65535");
       return Main.USAGE;
@@ -76,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
       // A QRadar app keeps only what is under the framework's store across restarts.
       state = qradarApp ? QradarApp.stateDirectory(console.env()) : Path.of("ioc-sync-data");
     }
-    WebSettings settings = WebSettings.fromEnvironment(console.env(), bind, port, state);
+    WebSettings settings =
+        WebSettings.fromEnvironment(console.env(), bind, port, state).withStore(store);
     WebComponent component =
         DaggerWebComponent.builder()
             .settings(settings)
@@ -88,7 +110,13 @@ final class ServeCommand implements Callable<Integer> {
                         : OutboundSettings.NONE))
             .demo(Optional.empty())
             .build();
-    WebServer server = component.server();
+    WebServer server;
+    try {
+      server = component.server();
+    } catch (StoreException | IllegalArgumentException e) {
+      console.err().println("Cannot open the store: " + e.getMessage());
+      return Main.FAILED;
+    }
     if (imported != null) {
       importConfig(component.service(), imported);
     }

@@ -39,6 +39,16 @@ final class SyncCommand implements Callable<Integer> {
       description = "Where the database and the secrets' key live (default: ${DEFAULT-VALUE}).")
   Path stateDir;
 
+  @Option(
+      names = "--store-url",
+      paramLabel = "URL",
+      description =
+          "Keeps the state in this shared PostgreSQL database (jdbc:postgresql://...) instead of"
+              + " SQLite in --state-dir; the user, password file and key come from the"
+              + " configuration's store section, or IOC_SYNC_STORE_USER,"
+              + " IOC_SYNC_STORE_PASSWORD_FILE and IOC_SYNC_STORE_KEY.")
+  @Nullable String storeUrl;
+
   @Option(names = "--job", paramLabel = "NAME", description = "Runs only this job.")
   @Nullable String job;
 
@@ -68,6 +78,14 @@ final class SyncCommand implements Callable<Integer> {
       parsed = new ConfigParser(console.env()).parse(config);
     } catch (ConfigException e) {
       console.err().println("Configuration error in " + e.getMessage());
+      return Main.USAGE;
+    }
+    try {
+      parsed =
+          parsed.withStore(
+              StoreSettings.resolve(parsed.store(), storeUrl, console.env()).orElse(null));
+    } catch (IllegalArgumentException e) {
+      console.err().println(e.getMessage());
       return Main.USAGE;
     }
     List<JobSpec> jobs = selectJobs(parsed.jobs());

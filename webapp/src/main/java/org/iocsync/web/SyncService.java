@@ -7,8 +7,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.iocsync.core.ConnectionSettings;
+import org.iocsync.core.JobBusyException;
 import org.iocsync.core.JobSpec;
+import org.iocsync.core.PostgresStore;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.RunReport;
 import org.iocsync.core.Scheduler;
@@ -32,6 +39,9 @@ import org.slf4j.LoggerFactory;
 final class SyncService implements AutoCloseable {
   static final String MISP_KEY = "misp.key";
   static final String QRADAR_TOKEN = "qradar.token";
+
+  /** How long Run now waits to see whether another instance holds the job's lease. */
+  static final Duration BUSY_WAIT = Duration.ofMillis(500);
 
   /** How long runs in progress may take to end their batch in flight when the server stops. */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -121,12 +131,28 @@ final class SyncService implements AutoCloseable {
    * reach a server.
    *
    * @return false when one is queued or running already
+   * @throws JobBusyException when another instance sharing the PostgreSQL store runs the job, which
+   *     shows within {@link #BUSY_WAIT} since the run takes the job's lease first
    */
   boolean runSoon(String name, RunKind kind) {
     if (busy(name)) {
       return false;
     }
-    scheduler.runNow(name, kind);
+    CompletableFuture<RunReport> run = scheduler.runNow(name, kind);
+    if (!(store instanceof PostgresStore)) {
+      return true;
+    }
+    try {
+      run.get(BUSY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof JobBusyException busy) {
+        throw busy;
+      }
+    } catch (TimeoutException | CancellationException e) {
+      // Still going (or the scheduler is stopping): the history and the status tell the rest.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return true;
   }
 

@@ -61,7 +61,7 @@ final class Views {
 
   record Jobs(List<Job> jobs) {}
 
-  /** A finished or running run. */
+  /** A finished or running run, with the instance that ran it on a shared store (else null). */
   record Run(
       long id,
       String job,
@@ -75,7 +75,8 @@ final class Views {
       long removed,
       long skipped,
       Map<String, Long> skippedByReason,
-      @Nullable String error) {
+      @Nullable String error,
+      @Nullable String instance) {
     static Run of(RunRecord run) {
       Instant ended = run.endedAt();
       return new Run(
@@ -91,7 +92,8 @@ final class Views {
           run.removed(),
           run.skipped(),
           reasons(run.skippedByReason()),
-          run.error());
+          run.error(),
+          run.instance());
     }
   }
 

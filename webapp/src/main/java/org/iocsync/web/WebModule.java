@@ -71,6 +71,11 @@ interface WebModule {
   @Provides
   @Singleton
   static Store store(WebSettings settings) {
+    StoreSettings shared = settings.store();
+    if (shared != null) {
+      // Handed on as it is: the engine and the scheduler see its leases only on the store itself.
+      return shared.open();
+    }
     SqliteStore.Builder store = SqliteStore.builder().stateDirectory(settings.stateDir());
     QradarApp.storeKey(settings.qradarAppUuid(), settings.stateDir()).ifPresent(store::keyMaterial);
     return store.build();

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param consoleHost the QRadar console's host name or address when running inside QRadar
  * @param qradarAppUuid the app definition's UUID inside QRadar, which the key of stored secrets is
  *     derived from; else null
+ * @param store the shared PostgreSQL store, or null for SQLite in the state directory
  */
 record WebSettings(
     String bindAddress,
@@ -21,7 +22,8 @@ record WebSettings(
     Path stateDir,
     @Nullable String qradarAppId,
     @Nullable String consoleHost,
-    @Nullable String qradarAppUuid) {
+    @Nullable String qradarAppUuid,
+    @Nullable StoreSettings store) {
 
   static final String STANDALONE_BIND_ADDRESS = "127.0.0.1";
   static final int STANDALONE_PORT = 8080;
@@ -58,7 +60,14 @@ record WebSettings(
         stateDir,
         appId,
         qradar ? console : null,
-        qradar ? blankToNull(env.get("QRADAR_APP_UUID")) : null);
+        qradar ? blankToNull(env.get("QRADAR_APP_UUID")) : null,
+        null);
+  }
+
+  /** These settings with another store. */
+  WebSettings withStore(@Nullable StoreSettings other) {
+    return new WebSettings(
+        bindAddress, port, stateDir, qradarAppId, consoleHost, qradarAppUuid, other);
   }
 
   /** Whether the app runs inside QRadar, behind the console's authentication and proxy. */

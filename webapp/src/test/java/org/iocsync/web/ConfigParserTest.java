@@ -166,7 +166,7 @@ class ConfigParserTest {
         "$.misp.verifyTLS: is not a known field: use caCertFile, keyFile, url, verifyTls"
             + " (names are case-sensitive)",
         "$.jobs[0].interval: is not a known field",
-        "$.schedule: is not a known field: use misp, qradar and jobs");
+        "$.schedule: is not a known field: use misp, qradar, jobs and store");
   }
 
   @Test
