@@ -205,7 +205,12 @@ final class ConfigParser {
         passwordFile,
         keyFile,
         keyText,
-        instance == null ? null : instance.trim());
+        instance != null ? instance.trim() : instanceFromEnvironment());
+  }
+
+  private @Nullable String instanceFromEnvironment() {
+    String name = env.get(StoreSettings.INSTANCE_VARIABLE);
+    return name == null || name.isBlank() ? null : name.trim();
   }
 
   /** The file a field names, resolved against the configuration's folder, checked to exist. */

@@ -73,6 +73,27 @@ class StoreConfigTest {
     assertThat(store.keyBase64().reveal()).isEqualTo(KEY_TEXT);
     assertThat(store.user()).isNull();
     assertThat(store.passwordFile()).isNull();
+    assertThat(store.instance()).isNull();
+  }
+
+  @Test
+  void namesTheInstanceFromTheEnvironmentUnlessTheFileDoes() throws Exception {
+    Map<String, String> env = Map.of(StoreSettings.INSTANCE_VARIABLE, "from-env");
+
+    StoreSettings unnamed =
+        parse(config("{\"url\": \"%s\", \"keyFile\": \"secret.key\"}".formatted(URL)), env).store();
+    StoreSettings named =
+        parse(
+                config(
+                    "{\"url\": \"%s\", \"keyFile\": \"secret.key\", \"instance\": \"a\"}"
+                        .formatted(URL)),
+                env)
+            .store();
+
+    assertThat(unnamed).isNotNull();
+    assertThat(unnamed.instance()).isEqualTo("from-env");
+    assertThat(named).isNotNull();
+    assertThat(named.instance()).isEqualTo("a");
   }
 
   @Test
@@ -219,6 +240,35 @@ class StoreConfigTest {
     assertThat(code).isEqualTo(Main.USAGE);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("Unknown option(s): --store-password")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void serveSaysWhenTheDatabaseCannotBeReached() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Console console =
+        new Console(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of(StoreSettings.KEY_VARIABLE, KEY_TEXT),
+            (config, stateDir) -> {
+              throw new AssertionError("no job may run");
+            });
+
+    int code =
+        Main.run(
+            new String[] {
+              "serve",
+              "--state-dir",
+              folder.resolve("state").toString(),
+              "--store-url",
+              "jdbc:postgresql://127.0.0.1:1/iocsync?password=hunter2"
+            },
+            console);
+
+    assertThat(code).isEqualTo(Main.FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("Cannot open the store: ")
         .doesNotContain("hunter2");
   }
 
