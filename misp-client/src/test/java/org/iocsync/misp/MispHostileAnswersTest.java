@@ -27,6 +27,9 @@ import mockwebserver3.SocketEffect;
 import okio.Buffer;
 import okio.BufferedSink;
 import org.iocsync.http.HttpSettings;
+import org.iocsync.testkit.Damage;
+import org.iocsync.testkit.GeneratedBody;
+import org.iocsync.testkit.SlowServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(60)
 class MispHostileAnswersTest {
+  private static final int MUTATIONS = Damage.mutations(400);
+
   /** Every damaged answer served by this class's tests. */
   private static final AtomicLong TRIED = new AtomicLong();
 
@@ -107,7 +112,7 @@ class MispHostileAnswersTest {
             + " malformed answers tried (base seed "
             + Damage.SEED
             + ", "
-            + Damage.MUTATIONS
+            + MUTATIONS
             + " mutations per answer)");
   }
 
@@ -145,13 +150,13 @@ class MispHostileAnswersTest {
   void mutatedAnswersAreReadOrRefusedWithATypedError(Endpoint endpoint) {
     Map<String, Integer> outcomes = new TreeMap<>();
 
-    for (int i = 0; i < Damage.MUTATIONS; i++) {
+    for (int i = 0; i < MUTATIONS; i++) {
       long seed = Damage.SEED + i;
       byte[] mutated = Damage.mutate(endpoint.answer, seed);
       outcomes.merge(attempt(endpoint, mutated, "mutation seed " + seed), 1, Integer::sum);
     }
 
-    System.out.println(endpoint + ", " + Damage.MUTATIONS + " mutations: " + outcomes);
+    System.out.println(endpoint + ", " + MUTATIONS + " mutations: " + outcomes);
     assertThat(outcomes).containsKey(MispMalformedResponseException.class.getSimpleName());
   }
 
@@ -294,20 +299,24 @@ class MispHostileAnswersTest {
             new Endless(
                 Endpoint.SEARCH,
                 200,
-                GeneratedBody.endless(
-                    "{\"response\":{\"Attribute\":[", i -> String.format(attribute, i + 1)),
+                GeneratedBody.beyond(
+                    MispClient.MAX_ANSWER_BYTES,
+                    "{\"response\":{\"Attribute\":[",
+                    i -> String.format(attribute, i + 1)),
                 "more attributes than the page limit of 100",
                 0),
             new Endless(
                 Endpoint.SEARCH,
                 200,
-                GeneratedBody.endless(ATTRIBUTE_START + "\"value\":\"", "a"),
+                GeneratedBody.beyond(
+                    MispClient.MAX_ANSWER_BYTES, ATTRIBUTE_START + "\"value\":\"", "a"),
                 "a value longer than " + MispClient.MAX_VALUE_BYTES + " bytes",
                 MispClient.MAX_VALUE_BYTES),
             new Endless(
                 Endpoint.EVENT,
                 200,
-                GeneratedBody.endless(
+                GeneratedBody.beyond(
+                    MispClient.MAX_ANSWER_BYTES,
                     "{\"Event\":{\"id\":\"31\",\"uuid\":\"e\",\"timestamp\":\"1\",\"Attribute\":[",
                     i -> String.format(commented, i + 1)),
                 "an answer longer than " + MispClient.MAX_ANSWER_BYTES + " bytes",
@@ -315,7 +324,8 @@ class MispHostileAnswersTest {
             new Endless(
                 Endpoint.EVENT_SUMMARIES,
                 200,
-                GeneratedBody.endless(
+                GeneratedBody.beyond(
+                    MispClient.MAX_ANSWER_BYTES,
                     "{\"response\":[",
                     "{\"Event\":{\"id\":\"31\",\"uuid\":\"e\",\"published\":true,"
                         + "\"timestamp\":\"1\"}},"),
@@ -324,19 +334,19 @@ class MispHostileAnswersTest {
             new Endless(
                 Endpoint.VERSION,
                 200,
-                GeneratedBody.endless("", " "),
+                GeneratedBody.beyond(MispClient.MAX_ANSWER_BYTES, "", " "),
                 "more than 65536 bytes of blank space where JSON was expected",
                 0),
             new Endless(
                 Endpoint.VERSION,
                 200,
-                GeneratedBody.endless("{\"version\":", "\n"),
+                GeneratedBody.beyond(MispClient.MAX_ANSWER_BYTES, "{\"version\":", "\n"),
                 "longer than " + MispClient.MAX_VALUE_BYTES + " bytes",
                 MispClient.MAX_VALUE_BYTES),
             new Endless(
                 Endpoint.VERSION,
                 500,
-                GeneratedBody.endless("<html>", "Internal error. "),
+                GeneratedBody.beyond(MispClient.MAX_ANSWER_BYTES, "<html>", "Internal error. "),
                 "500",
                 0));
 

@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.iocsync.http.HttpSettings;
+import org.iocsync.testkit.SlowServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -26,6 +26,9 @@ import okhttp3.HttpUrl;
 import okio.Buffer;
 import okio.BufferedSink;
 import org.iocsync.http.HttpSettings;
+import org.iocsync.testkit.Damage;
+import org.iocsync.testkit.GeneratedBody;
+import org.iocsync.testkit.SlowServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(60)
 class QradarHostileAnswersTest {
+  private static final int MUTATIONS = Damage.mutations(300);
+
   /** Every damaged answer served by this class's tests. */
   private static final AtomicLong TRIED = new AtomicLong();
 
@@ -270,7 +275,7 @@ class QradarHostileAnswersTest {
             + " malformed answers tried (base seed "
             + Damage.SEED
             + ", "
-            + Damage.MUTATIONS
+            + MUTATIONS
             + " mutations per answer)");
   }
 
@@ -323,13 +328,13 @@ class QradarHostileAnswersTest {
     QradarClient client = client(operation);
     Map<String, Integer> outcomes = new TreeMap<>();
 
-    for (int i = 0; i < Damage.MUTATIONS; i++) {
+    for (int i = 0; i < MUTATIONS; i++) {
       long seed = Damage.SEED + i;
       byte[] mutated = Damage.mutate(operation.victim.answer, seed);
       outcomes.merge(run(operation, client, mutated, "mutation seed " + seed), 1, Integer::sum);
     }
 
-    System.out.println(operation + ", " + Damage.MUTATIONS + " mutations: " + outcomes);
+    System.out.println(operation + ", " + MUTATIONS + " mutations: " + outcomes);
     assertThat(outcomes).containsKey(operation.damagedOutcome());
   }
 
@@ -433,8 +438,8 @@ class QradarHostileAnswersTest {
             + "\"first_seen\":1617875568000,\"last_seen\":1617875600000},";
     List<GeneratedBody> bodies =
         List.of(
-            GeneratedBody.endless("[", i -> String.format(entry, i)),
-            GeneratedBody.endless("", " "));
+            GeneratedBody.beyond(BoundedBodies.MAX_BODY_BYTES, "[", i -> String.format(entry, i)),
+            GeneratedBody.beyond(BoundedBodies.MAX_BODY_BYTES, "", " "));
     List<Operation> operations = List.of(Operation.COLLECTIONS_ENTRIES, Operation.CONNECTION_CHECK);
 
     for (int i = 0; i < bodies.size(); i++) {
@@ -455,7 +460,9 @@ class QradarHostileAnswersTest {
 
   @Test
   void anEndlessErrorAnswerIsAServerErrorAfterItsStart() throws InterruptedException {
-    GeneratedBody body = GeneratedBody.endless("{\"message\":\"overloaded\",\"x\":\"", "y");
+    GeneratedBody body =
+        GeneratedBody.beyond(
+            BoundedBodies.MAX_BODY_BYTES, "{\"message\":\"overloaded\",\"x\":\"", "y");
     MockResponse endless =
         new MockResponse.Builder()
             .code(503)

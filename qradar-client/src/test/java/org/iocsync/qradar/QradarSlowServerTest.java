@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import org.iocsync.http.HttpSettings;
+import org.iocsync.testkit.SlowServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,4 +1,4 @@
-package org.iocsync.qradar;
+package org.iocsync.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -6,28 +6,31 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Seeded damage to a real answer, as a broken server, proxy or network makes it: bytes changed,
- * dropped, repeated or inserted, and tokens swapped for others JSON allows or forbids. The same
- * seed always gives the same damage, so that a failure names the input that caused it.
+ * Seeded damage to a real answer, as a broken server, proxy or network makes it.
+ *
+ * <p>It changes, drops, repeats or inserts bytes, and swaps in tokens JSON allows or forbids. The
+ * same seed always gives the same damage, so that a failure names the input that caused it: a
+ * hostile-answer test serves {@link #mutate mutate(answer, SEED + i)} for each {@code i}, cuts the
+ * answer short at {@link #CUTS} places, and nests it {@link #DEPTH} deep after some of its {@link
+ * #colons colons}, then checks that the client under test fails with its own exception (or
+ * succeeds) and never with a stack overflow, an out-of-memory error or a hang.
  *
  * <p>{@code -Dhostile.seed=N} changes the base seed, {@code -Dhostile.mutations=N} the number of
- * mutated inputs per answer and {@code -Dhostile.cuts=N} the number of places each answer is cut.
+ * mutated inputs per answer (see {@link #mutations}) and {@code -Dhostile.cuts=N} the number of
+ * places each answer is cut.
  */
-final class Damage {
-  /** The base seed; each input's seed is this plus its index. */
-  static final long SEED = Long.getLong("hostile.seed", 7_2024L);
+public final class Damage {
+  /** The base seed, {@code -Dhostile.seed} or 72024; each input's seed is this plus its index. */
+  public static final long SEED = Long.getLong("hostile.seed", 7_2024L);
 
-  /** How many mutated copies of each answer a test tries. */
-  static final int MUTATIONS = Integer.getInteger("hostile.mutations", 300);
-
-  /** At how many places, spread evenly, a test cuts each answer short. */
-  static final int CUTS = Integer.getInteger("hostile.cuts", 1000);
+  /** At how many places, spread evenly, a test cuts each answer short: {@code -Dhostile.cuts}. */
+  public static final int CUTS = Integer.getInteger("hostile.cuts", 1000);
 
   /** After how many of an answer's colons, spread evenly, a test nests absurdly deep. */
-  static final int NESTING_PLACES = 40;
+  public static final int NESTING_PLACES = 40;
 
-  /** How deep the absurdly nested inputs go. */
-  static final int DEPTH = 100_000;
+  /** How deep the inputs of {@link #nestedAfterColon} go. */
+  public static final int DEPTH = 100_000;
 
   private static final byte[] STRUCTURE =
       "{}[]\":,0123456789-+.eE \n\\".getBytes(StandardCharsets.UTF_8);
@@ -61,8 +64,19 @@ final class Damage {
 
   private Damage() {}
 
-  /** A copy of {@code answer} with one to three seeded mutations. */
-  static byte[] mutate(byte[] answer, long seed) {
+  /**
+   * How many mutated copies of each answer a test tries: {@code -Dhostile.mutations} when set,
+   * otherwise {@code defaultCount}, which a test suite picks to keep its run short.
+   */
+  public static int mutations(int defaultCount) {
+    return Integer.getInteger("hostile.mutations", defaultCount);
+  }
+
+  /**
+   * Returns a copy of {@code answer} with one to three mutations chosen by {@code seed}; the same
+   * answer and seed always give the same bytes. {@code answer} itself is not changed.
+   */
+  public static byte[] mutate(byte[] answer, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     byte[] body = answer;
     int count = 1 + random.nextInt(3);
@@ -109,8 +123,14 @@ final class Damage {
     return out.toByteArray();
   }
 
-  /** {@code answer} with {@link #DEPTH} unclosed brackets inserted after its {@code n}-th colon. */
-  static byte[] nestedAfterColon(byte[] answer, int n, char bracket) {
+  /**
+   * Returns {@code answer} with {@link #DEPTH} unclosed brackets inserted after its {@code n}-th
+   * colon (counted from 0): objects when {@code bracket} is an opening brace, arrays otherwise.
+   *
+   * @throws IllegalArgumentException if {@code answer} has {@code n} colons or fewer; use {@link
+   *     #colons} to pick {@code n}.
+   */
+  public static byte[] nestedAfterColon(byte[] answer, int n, char bracket) {
     int colon = -1;
     for (int i = 0, seen = 0; i < answer.length; i++) {
       if (answer[i] == ':' && seen++ == n) {
@@ -126,8 +146,8 @@ final class Damage {
     return replaced(answer, colon + 1, 0, nesting);
   }
 
-  /** How many colons, so places where a value starts, {@code answer} has. */
-  static int colons(byte[] answer) {
+  /** Returns how many colons, so places where a value starts, {@code answer} has. */
+  public static int colons(byte[] answer) {
     int count = 0;
     for (byte b : answer) {
       if (b == ':') {
@@ -137,8 +157,11 @@ final class Damage {
     return count;
   }
 
-  /** The start of an input on one line, for a failure message. */
-  static String excerpt(byte[] body) {
+  /**
+   * Returns the first 300 bytes of {@code body} as one line of text, control characters shown as
+   * {@code ?}, for a failure message that names the input.
+   */
+  public static String excerpt(byte[] body) {
     String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
     return text.replaceAll("\\p{Cntrl}", "?") + (body.length > 300 ? "…" : "");
   }

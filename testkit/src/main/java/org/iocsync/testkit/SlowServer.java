@@ -1,4 +1,4 @@
-package org.iocsync.misp;
+package org.iocsync.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,28 +14,42 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A server on the loopback address for the slow answers MockWebServer cannot give: each connection
- * gets the next of its answers (the last one again once they run out), one request per connection.
- * An answer sends its start at once, then trickles the rest a byte at a time with a pause between
- * bytes, status line and headers included if they are in the rest; an answer with nothing to
- * trickle then holds the connection open in silence until the client or the server closes it. It
- * counts the bytes it sent. An answer may also break the connection off once it is sent.
+ * A raw-socket HTTP server on 127.0.0.1 for the slow and broken answers MockWebServer cannot give.
+ *
+ * <p>Each connection gets the next of its answers (the last one again once they run out), one
+ * request per connection. An answer sends its start at once, then trickles the rest a byte at a
+ * time with a pause between bytes, status line and headers included if they are in the rest; an
+ * answer with nothing to trickle then holds the connection open in silence until the client or the
+ * server closes it. An answer may also break the connection off once it is sent. The server counts
+ * the bytes it sent, so that a test can check that a client gave up early:
+ *
+ * <pre>{@code
+ * try (SlowServer server =
+ *     new SlowServer(SlowServer.Answer.silentAfter("HTTP/1.1 200 OK\r\n"))) {
+ *   assertThatThrownBy(() -> clientFor(server.url()).fetch())
+ *       .isInstanceOf(TimeoutException.class);
+ * }
+ * }</pre>
  */
-final class SlowServer implements AutoCloseable {
-  /** What one connection gets. */
-  record Answer(String start, String trickled, Duration pause, boolean breaksOff) {
-    /** Sends {@code start} and then nothing, for ever. */
-    static Answer silentAfter(String start) {
+public final class SlowServer implements AutoCloseable {
+  /**
+   * What one connection gets: {@code start} at once, then {@code trickled} a byte every {@code
+   * pause}; then silence until the client hangs up, or, if {@code breaksOff}, the connection
+   * closed.
+   */
+  public record Answer(String start, String trickled, Duration pause, boolean breaksOff) {
+    /** Sends {@code start} and then nothing, until the client hangs up. */
+    public static Answer silentAfter(String start) {
       return new Answer(start, "", Duration.ZERO, false);
     }
 
     /** Sends {@code start} at once, then {@code trickled} a byte every {@code pause}. */
-    static Answer trickling(String start, String trickled, Duration pause) {
+    public static Answer trickling(String start, String trickled, Duration pause) {
       return new Answer(start, trickled, pause, false);
     }
 
     /** Sends {@code start}, then closes the connection. */
-    static Answer brokenOffAfter(String start) {
+    public static Answer brokenOffAfter(String start) {
       return new Answer(start, "", Duration.ZERO, true);
     }
   }
@@ -46,7 +60,17 @@ final class SlowServer implements AutoCloseable {
   private final Thread thread;
   private volatile @Nullable Socket current;
 
-  SlowServer(Answer... answers) {
+  /**
+   * Starts a server on a free port of 127.0.0.1 that gives {@code answers} to its connections in
+   * order, the last one again once they run out; {@link #close} stops it.
+   *
+   * @throws IllegalArgumentException if there is no answer.
+   * @throws UncheckedIOException if no port of 127.0.0.1 can be opened.
+   */
+  public SlowServer(Answer... answers) {
+    if (answers.length == 0) {
+      throw new IllegalArgumentException("a SlowServer needs at least one answer");
+    }
     try {
       this.socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     } catch (IOException e) {
@@ -58,12 +82,13 @@ final class SlowServer implements AutoCloseable {
     thread.start();
   }
 
-  String url() {
+  /** Returns the server's base URL, {@code http://127.0.0.1:PORT/}. */
+  public String url() {
     return "http://127.0.0.1:" + socket.getLocalPort() + "/";
   }
 
-  /** The bytes sent so far, on all connections. */
-  long sent() {
+  /** Returns how many bytes the server sent so far, on all connections. */
+  public long sent() {
     return sent.get();
   }
 
@@ -116,6 +141,7 @@ final class SlowServer implements AutoCloseable {
     }
   }
 
+  /** Stops accepting connections and closes the one being answered, if any. */
   @Override
   public void close() throws IOException {
     socket.close();
