@@ -237,6 +237,8 @@ class EndToEndFaultTest {
 
     changeMisp(rig, "10.2.0.3");
     RunReport next = rig.run("ips", RunKind.INCREMENTAL);
+    // A bulk task whose answer was lost has ended, before its retry's, and adds nothing back.
+    rig.qradar.finishTasks();
 
     assertThat(next.error()).isNull();
     assertExactlyRight(rig);

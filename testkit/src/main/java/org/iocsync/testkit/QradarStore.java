@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,7 +134,7 @@ final class QradarStore {
   private final InstantSource clock;
   private final Map<String, RefSet> byName = new LinkedHashMap<>();
   private final Map<Integer, RefSet> byId = new HashMap<>();
-  private final Map<Integer, Task> tasks = new HashMap<>();
+  private final NavigableMap<Integer, Task> tasks = new TreeMap<>();
   private final List<String> sources = new ArrayList<>();
   private final Map<String, Short> sourceIndex = new HashMap<>();
   private int nextSetId = 1;
@@ -378,7 +381,11 @@ final class QradarStore {
     return task;
   }
 
-  /** Looks at a task, moving it one step on: it ends when its polls are used up. */
+  /**
+   * Looks at a task, moving it one step on: it ends when its polls are used up. QRadar works
+   * through its task queue in order, so a task that ends first ends each earlier one that can end,
+   * such as a task whose client lost the answer that named it.
+   */
   synchronized @Nullable Task poll(int id) {
     Task task = tasks.get(id);
     if (task == null) {
@@ -395,8 +402,19 @@ final class QradarStore {
       task.started = task.started == 0 ? now : task.started;
       return task;
     }
-    Work work = task.work;
+    for (Task earlier : tasks.headMap(id, false).values()) {
+      if (earlier.work != null && earlier.pollsLeft != Integer.MAX_VALUE) {
+        finish(earlier, now);
+      }
+    }
+    finish(task, now);
+    return task;
+  }
+
+  private static void finish(Task task, long now) {
+    Work work = Objects.requireNonNull(task.work);
     task.work = null;
+    task.modified = now;
     task.started = task.started == 0 ? now : task.started;
     task.completed = now;
     if (task.failure != null) {
@@ -405,7 +423,6 @@ final class QradarStore {
       task.outcomes = work.run();
       task.status = "COMPLETED";
     }
-    return task;
   }
 
   synchronized @Nullable Task task(int id) {

@@ -326,6 +326,28 @@ class FakeQradarCollectionsTest {
   }
 
   @Test
+  void endsEarlierTasksFirstAsQradarWorksThroughItsQueueInOrder() throws IOException {
+    long id = createCollection("IPs", "IP");
+    qradar.taskPolls(3);
+
+    long lost = id(patch("[{\"collection_id\": " + id + ", \"value\": \"192.0.2.1\"}]"));
+    qradar.taskPolls(Integer.MAX_VALUE);
+    long stuck = id(patch("[{\"collection_id\": " + id + ", \"value\": \"192.0.2.2\"}]"));
+    qradar.taskPolls(1);
+    long retried = id(patch("[{\"collection_id\": " + id + ", \"value\": \"192.0.2.3\"}]"));
+    Http.Answer done = pollToTheEnd(retried);
+    Http.Answer earlier =
+        call("GET", "/api/reference_data_collections/set_bulk_update_tasks/" + lost, null);
+    Http.Answer neverEnding =
+        call("GET", "/api/reference_data_collections/set_bulk_update_tasks/" + stuck, null);
+
+    assertThat(done.object()).containsEntry("status", "COMPLETED");
+    assertThat(earlier.object()).containsEntry("status", "COMPLETED");
+    assertThat(neverEnding.object()).containsEntry("status", "PROCESSING");
+    assertThat(qradar.values("IPs")).containsExactlyInAnyOrder("192.0.2.1", "192.0.2.3");
+  }
+
+  @Test
   void refusesABulkUpdateNamingAnUnknownSetOrNotAnArray() throws IOException {
     Http.Answer unknown = patch("[{\"collection_id\": 42, \"value\": \"x\"}]");
     Http.Answer notArray = patch("{\"collection_id\": 42}");
