@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.iocsync.testkit.FakeMisp;
 import org.iocsync.testkit.FakeQradar;
+import org.iocsync.testkit.LoggedRequest;
 
 /**
  * Runs the end-to-end benchmarks, each in a JVM of its own with the heap its target allows, against
@@ -18,6 +19,9 @@ import org.iocsync.testkit.FakeQradar;
  * The exit code is 1 when a target is missed.
  */
 public final class BenchmarkSuite {
+  /** How many QRadar requests the sync benchmark logs: enough to see an idle poll's. */
+  private static final int IDLE_REQUEST_LOG = 16;
+
   private final double scale;
   private final List<Row> rows = new ArrayList<>();
 
@@ -82,11 +86,87 @@ public final class BenchmarkSuite {
   }
 
   private void sync() throws Exception {
-    int count = scaled(1_000_000);
+    SyncFigures small = syncAt(scaled(100_000));
+    SyncFigures large = syncAt(scaled(1_000_000));
+    for (SyncFigures run : List.of(small, large)) {
+      String full = "Full sync, " + run.count() + " attributes, -Xmx256m";
+      rows.add(Row.completed(full));
+      rows.add(Row.figure(full, "seconds", run.figure("full.seconds")));
+      rows.add(
+          run == large
+              ? Row.atLeast(full, "IOCs per second", run.figure("full.iocsPerSecond"), 50_000)
+              : Row.figure(full, "IOCs per second", run.figure("full.iocsPerSecond")));
+      rows.add(Row.figure(full, "values added", run.figure("full.added")));
+      rows.add(Row.figure(full, "peak heap (MiB)", run.figure("full.heapPeakMib")));
+      addTraffic(full, run.traffic().get("full"));
+    }
+    rows.add(
+        Row.atMost(
+            "Full sync, peak heap",
+            "growth " + small.count() + " to " + large.count() + " (MiB)",
+            large.figure("full.heapPeakMib") - small.figure("full.heapPeakMib"),
+            16));
+
+    for (SyncFigures run : List.of(small, large)) {
+      String incremental =
+          "Incremental, " + run.changes() + " of " + run.count() + " values edited";
+      rows.add(Row.figure(incremental, "seconds", run.figure("incremental.seconds")));
+      rows.add(
+          Row.atMost(
+              incremental,
+              "% of the full run's time",
+              100 * run.figure("incremental.seconds") / run.figure("full.seconds"),
+              2));
+      rows.add(Row.figure(incremental, "values added", run.figure("incremental.added")));
+      rows.add(Row.figure(incremental, "values removed", run.figure("incremental.removed")));
+      addTraffic(incremental, run.traffic().get("incremental"));
+    }
+    Traffic smallChanges = small.traffic().get("incremental");
+    Traffic largeChanges = large.traffic().get("incremental");
+    String growth = "Incremental, " + small.count() + " to " + large.count() + " values";
+    rows.add(
+        Row.atMost(
+            growth,
+            "requests, growth factor",
+            (double) largeChanges.requests() / Math.max(1, smallChanges.requests()),
+            1.25));
+    rows.add(
+        Row.atMost(
+            growth,
+            "bytes, growth factor",
+            (double) largeChanges.bytes() / Math.max(1, smallChanges.bytes()),
+            1.25));
+
+    String idle = "Idle poll, " + large.count() + " values";
+    Traffic idleTraffic = large.traffic().get("idle");
+    rows.add(Row.figure(idle, "seconds", large.figure("idle.seconds")));
+    rows.add(Row.atMost(idle, "HTTP requests", (double) idleTraffic.requests(), 3));
+    rows.add(Row.atMost(idle, "QRadar writes", (double) large.idleWrites(), 0));
+    addTraffic(idle, idleTraffic);
+  }
+
+  /** What one full run, incremental run and idle poll of {@code count} attributes measured. */
+  private record SyncFigures(
+      int count,
+      int changes,
+      Map<String, Double> figures,
+      Map<String, Traffic> traffic,
+      long idleWrites) {
+    double figure(String key) {
+      Double value = figures.get(key);
+      if (value == null) {
+        throw new IllegalStateException("The sync run did not report " + key);
+      }
+      return value;
+    }
+  }
+
+  private SyncFigures syncAt(int count) throws Exception {
     int changes = Math.min(1_000, count);
     Path state = Files.createTempDirectory("ioc-sync-bench");
     try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
-        FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
+        FakeQradar qradar =
+            FakeQradar.builder().taskPolls(1).requestLogLimit(IDLE_REQUEST_LOG).start()) {
       misp.seed(count);
       Map<String, Traffic> traffic = new LinkedHashMap<>();
       Traffic[] mark = {Traffic.of(misp, qradar)};
@@ -108,23 +188,16 @@ public final class BenchmarkSuite {
               qradar.url(),
               qradar.token(),
               state.toString());
-      traffic.put("idle", Traffic.of(misp, qradar).minus(mark[0]));
-
-      String full = "Full sync, " + count + " attributes, -Xmx256m";
-      rows.add(Row.completed(full));
-      rows.add(Row.figure(full, "seconds", figures.get("full.seconds")));
-      rows.add(Row.figure(full, "IOCs per second", figures.get("full.iocsPerSecond")));
-      rows.add(Row.figure(full, "values added", figures.get("full.added")));
-      rows.add(Row.figure(full, "peak heap (MiB)", figures.get("full.heapPeakMib")));
-      addTraffic(full, traffic.get("full"));
-      String incremental = "Incremental, " + changes + " values edited";
-      rows.add(Row.figure(incremental, "seconds", figures.get("incremental.seconds")));
-      rows.add(Row.figure(incremental, "values added", figures.get("incremental.added")));
-      rows.add(Row.figure(incremental, "values removed", figures.get("incremental.removed")));
-      addTraffic(incremental, traffic.get("incremental"));
-      String idle = "Idle poll";
-      rows.add(Row.figure(idle, "seconds", figures.get("idle.seconds")));
-      addTraffic(idle, traffic.get("idle"));
+      Traffic idle = Traffic.of(misp, qradar).minus(mark[0]);
+      traffic.put("idle", idle);
+      List<LoggedRequest> logged = qradar.requests();
+      long idleWrites =
+          logged
+              .subList(Math.max(0, logged.size() - (int) idle.qradarRequests()), logged.size())
+              .stream()
+              .filter(request -> !request.method().equals("GET"))
+              .count();
+      return new SyncFigures(count, changes, figures, traffic, idleWrites);
     }
   }
 
@@ -154,6 +227,14 @@ public final class BenchmarkSuite {
     static Traffic of(FakeMisp misp, FakeQradar qradar) {
       return new Traffic(
           misp.requestCount(), misp.bytesServed(), qradar.requestCount(), qradar.bytesServed());
+    }
+
+    long requests() {
+      return mispRequests + qradarRequests;
+    }
+
+    long bytes() {
+      return mispBytes + qradarBytes;
     }
 
     Traffic minus(Traffic earlier) {
