@@ -381,19 +381,25 @@ final class CollectionEndpoints {
     }
     FieldSelection fields = FieldSelection.parse(request.param("fields"));
 
-    // Narrow with the conjuncts an index answers: collection_id = n, value = "x".
+    // Narrow with the conjuncts an index answers: collection_id = n, value = "x", value in (...).
     Integer onlySet = null;
-    String onlyValue = null;
+    List<String> onlyValues = null;
     List<QradarFilter.Node> rest = new ArrayList<>();
     for (QradarFilter.Node node : QradarFilter.conjuncts(filter)) {
-      if (node instanceof QradarFilter.Comparison c && c.operator().equals("=")) {
-        Object operand = c.operands().get(0);
+      if (node instanceof QradarFilter.Comparison c) {
+        boolean equals = c.operator().equals("=");
+        Object operand = equals ? c.operands().get(0) : null;
         if (c.field().equals("collection_id") && operand instanceof Long id && onlySet == null) {
           onlySet = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, id));
           continue;
         }
-        if (c.field().equals("value") && operand instanceof String text && onlyValue == null) {
-          onlyValue = text;
+        if (c.field().equals("value")
+            && onlyValues == null
+            && (equals || c.operator().equals("in"))) {
+          onlyValues = new ArrayList<>(c.operands().size());
+          for (Object value : c.operands()) {
+            onlyValues.add(String.valueOf(value));
+          }
           continue;
         }
       }
@@ -409,7 +415,7 @@ final class CollectionEndpoints {
       }
     }
 
-    if (onlyValue == null && rest.isEmpty() && sets.size() == 1) {
+    if (onlyValues == null && rest.isEmpty() && sets.size() == 1) {
       QradarStore.SetInfo set = sets.get(0);
       long[] bounds = http.bounds(range, set.size());
       return Reply.streamedJson(
@@ -430,10 +436,11 @@ final class CollectionEndpoints {
     List<QradarStore.EntryRow> matching = new ArrayList<>();
     try {
       for (QradarStore.SetInfo set : sets) {
-        if (onlyValue != null) {
-          QradarStore.EntryRow row = store.find(set.id(), onlyValue);
-          if (row != null && all(rest, row)) {
-            matching.add(row);
+        if (onlyValues != null) {
+          for (QradarStore.EntryRow row : store.findAll(set.id(), onlyValues)) {
+            if (all(rest, row)) {
+              matching.add(row);
+            }
           }
           continue;
         }

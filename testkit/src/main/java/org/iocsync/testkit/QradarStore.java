@@ -3,11 +3,13 @@ package org.iocsync.testkit;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -296,6 +298,26 @@ final class QradarStore {
     }
     int position = set.table.find(set.type.normalize(value));
     return position < 0 ? null : row(set, position);
+  }
+
+  /**
+   * The entries of set {@code setId} holding any of {@code values}, each entry once, in the order
+   * of the values, found through the set's index.
+   */
+  synchronized List<EntryRow> findAll(int setId, List<String> values) {
+    RefSet set = byId.get(setId);
+    if (set == null) {
+      return List.of();
+    }
+    List<EntryRow> rows = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    for (String value : values) {
+      int position = set.table.find(set.type.normalize(value));
+      if (position >= 0 && seen.add(position)) {
+        rows.add(row(set, position));
+      }
+    }
+    return rows;
   }
 
   /** Entries {@code from} to {@code to} (exclusive) of one set, in insertion order. */

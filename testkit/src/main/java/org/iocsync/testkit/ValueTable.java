@@ -120,11 +120,13 @@ final class ValueTable {
     rebuildIndex(index.length);
   }
 
-  /** The position of the entry with {@code id}, or -1; ids grow with the position. */
+  /**
+   * The position of the entry with {@code id}, or -1; ids grow with the position, holes keep
+   * theirs, so a binary search finds it without closing the holes.
+   */
   int positionOfId(int id) {
-    compact();
     int found = Arrays.binarySearch(ids, 0, size, id);
-    return found >= 0 ? found : -1;
+    return found >= 0 && values[found] != null ? found : -1;
   }
 
   String value(int position) {

@@ -232,6 +232,83 @@ class FakeQradarCollectionsTest {
   }
 
   @Test
+  void answersValueInThroughTheIndexHonouringCaseAndTheOtherConditions() throws IOException {
+    long ips = createCollection("IPs", "IP");
+    long domains = createCollection("Domains", "ALNIC");
+    for (int i = 1; i <= 5; i++) {
+      qradar.addByHand("IPs", "192.0.2." + i);
+    }
+    qradar.addByHand("Domains", "evil.example");
+    qradar.addByHand("Domains", "192.0.2.1");
+
+    Http.Answer some =
+        call(
+            "GET",
+            "/api/reference_data_collections/set_entries?filter="
+                + encode(
+                    "collection_id="
+                        + ips
+                        + " and value in (\"192.0.2.4\", \"192.0.2.9\", \"192.0.2.2\")")
+                + "&fields=value",
+            null,
+            "Range",
+            "items=0-2");
+    Http.Answer anyCase =
+        call(
+            "GET",
+            "/api/reference_data_collections/set_entries?filter="
+                + encode(
+                    "collection_id="
+                        + domains
+                        + " and value in (\"EVIL.example\", \"evil.EXAMPLE\", \"good.example\")")
+                + "&fields=id,value",
+            null);
+    Http.Answer narrowed =
+        call(
+            "GET",
+            "/api/reference_data_collections/set_entries?filter="
+                + encode("collection_id=" + ips + " and value in (\"192.0.2.1\") and id > 1000"),
+            null);
+
+    assertThat(some.array())
+        .containsExactly(Map.of("value", "192.0.2.4"), Map.of("value", "192.0.2.2"));
+    assertThat(some.header("Content-Range")).isEqualTo("items 0-1/2");
+    assertThat(anyCase.array())
+        .extracting(e -> Http.map(e).get("value"))
+        .containsExactly("evil.example");
+    assertThat(narrowed.array()).isEmpty();
+  }
+
+  @Test
+  void deletesEntriesByIdAfterOtherRemovalsWithoutLosingAny() throws IOException {
+    createCollection("IPs", "IP");
+    for (int i = 1; i <= 50; i++) {
+      qradar.addByHand("IPs", "192.0.2." + i);
+    }
+    List<FakeQradar.Entry> entries = qradar.entries("IPs");
+    qradar.removeByHand("IPs", "192.0.2.3");
+
+    for (int i = 0; i < entries.size(); i += 2) {
+      Http.Answer deleted =
+          call(
+              "DELETE",
+              "/api/reference_data_collections/set_entries/" + entries.get(i).id(),
+              null,
+              "Accept",
+              "text/plain");
+      assertThat(deleted.code()).as(entries.get(i).value()).isEqualTo(i == 2 ? 404 : 204);
+    }
+    Http.Answer gone =
+        call("GET", "/api/reference_data_collections/set_entries/" + entries.get(0).id(), null);
+    Http.Answer kept =
+        call("GET", "/api/reference_data_collections/set_entries/" + entries.get(1).id(), null);
+
+    assertThat(gone.code()).isEqualTo(404);
+    assertThat(kept.object()).containsEntry("value", "192.0.2.2");
+    assertThat(qradar.values("IPs")).hasSize(25).contains("192.0.2.2").doesNotContain("192.0.2.1");
+  }
+
+  @Test
   void refusesABadEntryFilterOrType() throws IOException {
     createCollection("IPs", "IP");
 
