@@ -22,6 +22,11 @@ public record BulkWriteResult(List<BatchOutcome> batches) {
     return EMPTY;
   }
 
+  /** What a removal that failed had done: the values removed before, as one accepted batch. */
+  static BulkWriteResult removed(List<String> values) {
+    return new BulkWriteResult(List.of(new BatchOutcome(List.copyOf(values), List.of())));
+  }
+
   /** Every value QRadar accepted, across the batches. */
   public List<String> accepted() {
     List<String> all = new ArrayList<>();

@@ -2,9 +2,12 @@ package org.iocsync.qradar;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import retrofit2.Response;
 
@@ -25,6 +28,7 @@ final class CollectionReferenceSets implements ApiReferenceSets {
   private final CollectionsService service;
   private final Exchange exchange;
   private final TaskPoller poller;
+  private final EntryQueries queries;
   private final int batchSize;
   private final int pageSize;
 
@@ -32,11 +36,13 @@ final class CollectionReferenceSets implements ApiReferenceSets {
       CollectionsService service,
       Exchange exchange,
       TaskPoller poller,
+      EntryQueries queries,
       int batchSize,
       int pageSize) {
     this.service = service;
     this.exchange = exchange;
     this.poller = poller;
+    this.queries = queries;
     this.batchSize = batchSize;
     this.pageSize = pageSize;
   }
@@ -181,42 +187,85 @@ final class CollectionReferenceSets implements ApiReferenceSets {
   }
 
   @Override
+  public Set<String> present(String name, Collection<String> values) {
+    String what =
+        "checking which of "
+            + values.size()
+            + " values reference set '"
+            + checkName(name)
+            + "' holds";
+    if (EntryQueries.checkValues(values).isEmpty()) {
+      return Set.of();
+    }
+    QradarJson.CollectionSet set = requireSet(name, what);
+    return queries.present(
+        Models.required(set.id(), "id", what),
+        ignoresCase(set),
+        values,
+        Exchange.Op.onSet(what, name));
+  }
+
+  @Override
   public boolean remove(String name, String value) {
-    String what = "removing a value from reference set '" + checkName(name) + "'";
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("value is empty");
+    return !removeAll(name, List.of(value)).isEmpty();
+  }
+
+  @Override
+  public List<String> removeAll(String name, Collection<String> values) {
+    String what =
+        "removing " + values.size() + " values from reference set '" + checkName(name) + "'";
+    if (EntryQueries.checkValues(values).isEmpty()) {
+      return List.of();
     }
-    long id = require(name, what);
-    Exchange.Op op = Exchange.Op.onSet(what, name).withValues(List.of(value));
-    String filter = "collection_id=" + id + " and value=" + Filters.quote(value);
-    List<QradarJson.CollectionEntry> found =
-        exchange.body(service.entries(filter, "id,value", SEARCH_RANGE), op);
-    boolean removed = false;
-    for (QradarJson.CollectionEntry entry : found) {
-      // The filter matched as the set's type compares (ALNIC ignores case); the check guards
-      // against a server that ignored the filter, whose answer must not be deleted.
-      if (entry.id() != null && value.equalsIgnoreCase(entry.value())) {
-        Response<Void> response = exchange.send(service.deleteEntry(entry.id()), op);
-        if (response.isSuccessful() && isHtml(response)) {
-          // A proxy or sign-in portal answers in QRadar's place, and nothing was deleted.
-          throw new QradarMalformedResponseException(
-              "QRadar answered "
-                  + response.code()
-                  + " with an HTML page while "
-                  + op.action()
-                  + ": check that the URL is the console's and that no proxy or sign-in page"
-                  + " answers in its place",
-              response.code(),
-              null);
-        }
-        if (response.isSuccessful()) {
-          removed = true;
-        } else if (response.code() != 404) {
-          throw exchange.failure(exchange.refusal(response), op);
-        }
-      }
+    QradarJson.CollectionSet set = requireSet(name, what);
+    long id = Models.required(set.id(), "id", what);
+    Exchange.Op op = Exchange.Op.onSet(what, name);
+    List<EntryQueries.Match> found = queries.ids(id, ignoresCase(set), values, op);
+    for (EntryQueries.Match match : found) {
+      Models.required(match.id(), "id", what);
     }
-    return removed;
+    List<String> removed = Collections.synchronizedList(new ArrayList<>());
+    try {
+      Concurrently.forEach(
+          found,
+          match -> {
+            if (deleteEntry(Objects.requireNonNull(match.id()), op.withValues(match.asked()))) {
+              removed.addAll(match.asked());
+            }
+          },
+          what);
+    } catch (QradarException e) {
+      throw removed.isEmpty() ? e : e.withCompletedWrites(BulkWriteResult.removed(removed));
+    }
+    return List.copyOf(removed);
+  }
+
+  /** Deletes one entry by id; false when it was gone already (404). */
+  private boolean deleteEntry(long entryId, Exchange.Op op) {
+    Response<Void> response = exchange.send(service.deleteEntry(entryId), op);
+    if (response.isSuccessful() && isHtml(response)) {
+      // A proxy or sign-in portal answers in QRadar's place, and nothing was deleted.
+      throw new QradarMalformedResponseException(
+          "QRadar answered "
+              + response.code()
+              + " with an HTML page while "
+              + op.action()
+              + ": check that the URL is the console's and that no proxy or sign-in page"
+              + " answers in its place",
+          response.code(),
+          null);
+    }
+    if (response.isSuccessful()) {
+      return true;
+    }
+    if (response.code() == 404) {
+      return false;
+    }
+    throw exchange.failure(exchange.refusal(response), op);
+  }
+
+  private static boolean ignoresCase(QradarJson.CollectionSet set) {
+    return QradarElementType.ALNIC.name().equals(set.entryType());
   }
 
   private static boolean isHtml(Response<?> response) {
@@ -244,16 +293,19 @@ final class CollectionReferenceSets implements ApiReferenceSets {
 
   /** The id of the set of that name, or a {@link ReferenceSetNotFoundException}. */
   private long require(String name, String what) {
-    QradarJson.CollectionSet set =
-        search(name, what)
-            .orElseThrow(
-                () ->
-                    new ReferenceSetNotFoundException(
-                        "QRadar has no reference set named '" + name + "' while " + what,
-                        name,
-                        0,
-                        null));
-    return Models.required(set.id(), "id", what);
+    return Models.required(requireSet(name, what).id(), "id", what);
+  }
+
+  /** The set of that name, or a {@link ReferenceSetNotFoundException}. */
+  private QradarJson.CollectionSet requireSet(String name, String what) {
+    return search(name, what)
+        .orElseThrow(
+            () ->
+                new ReferenceSetNotFoundException(
+                    "QRadar has no reference set named '" + name + "' while " + what,
+                    name,
+                    0,
+                    null));
   }
 
   /**

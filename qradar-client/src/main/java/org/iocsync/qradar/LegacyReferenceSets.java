@@ -3,9 +3,15 @@ package org.iocsync.qradar;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +40,7 @@ final class LegacyReferenceSets implements ApiReferenceSets {
   private final TaskPoller poller;
   private final HttpUrl baseUrl;
   private final boolean namespacedBulkLoad;
+  private final @Nullable EntryQueries queries;
   private final int batchSize;
   private final int pageSize;
 
@@ -43,6 +50,7 @@ final class LegacyReferenceSets implements ApiReferenceSets {
       TaskPoller poller,
       HttpUrl baseUrl,
       boolean namespacedBulkLoad,
+      @Nullable EntryQueries queries,
       int batchSize,
       int pageSize) {
     this.service = service;
@@ -50,6 +58,7 @@ final class LegacyReferenceSets implements ApiReferenceSets {
     this.poller = poller;
     this.baseUrl = baseUrl;
     this.namespacedBulkLoad = namespacedBulkLoad;
+    this.queries = queries;
     this.batchSize = batchSize;
     this.pageSize = pageSize;
   }
@@ -215,11 +224,72 @@ final class LegacyReferenceSets implements ApiReferenceSets {
   }
 
   @Override
-  public boolean remove(String name, String value) {
-    checkName(name);
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("value is empty");
+  public Set<String> present(String name, Collection<String> values) {
+    String what =
+        "checking which of "
+            + values.size()
+            + " values reference set '"
+            + checkName(name)
+            + "' holds";
+    if (EntryQueries.checkValues(values).isEmpty()) {
+      return Set.of();
     }
+    Exchange.Op op = Exchange.Op.onSet(what, name);
+    String fields = queries != null ? "name,element_type,collection_id" : "name,element_type";
+    QradarJson.LegacySet set = exchange.body(service.get(PathEncoding.twice(name), fields), op);
+    boolean ignoreCase = QradarElementType.ALNIC.name().equals(set.elementType());
+    Long collectionId = set.collectionId();
+    if (queries != null && collectionId != null) {
+      return queries.present(collectionId, ignoreCase, values, op);
+    }
+    // Before API 16.0 the legacy API can only list a set's values: read them all.
+    Map<String, List<String>> byKey = new HashMap<>();
+    for (String value : values) {
+      byKey
+          .computeIfAbsent(EntryQueries.key(value, ignoreCase), k -> new ArrayList<>(1))
+          .add(value);
+    }
+    Set<String> found = new LinkedHashSet<>();
+    try (Stream<ReferenceSetEntry> entries = entries(name)) {
+      Iterator<ReferenceSetEntry> held = entries.iterator();
+      while (held.hasNext() && !byKey.isEmpty()) {
+        List<String> asked = byKey.remove(EntryQueries.key(held.next().value(), ignoreCase));
+        if (asked != null) {
+          found.addAll(asked);
+        }
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public boolean remove(String name, String value) {
+    return !removeAll(name, List.of(value)).isEmpty();
+  }
+
+  @Override
+  public List<String> removeAll(String name, Collection<String> values) {
+    String what =
+        "removing " + values.size() + " values from reference set '" + checkName(name) + "'";
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(EntryQueries.checkValues(values)));
+    List<String> removed = Collections.synchronizedList(new ArrayList<>());
+    try {
+      Concurrently.forEach(
+          distinct,
+          value -> {
+            if (removeValue(name, value)) {
+              removed.add(value);
+            }
+          },
+          what);
+    } catch (QradarException e) {
+      throw removed.isEmpty() ? e : e.withCompletedWrites(BulkWriteResult.removed(removed));
+    }
+    return List.copyOf(removed);
+  }
+
+  /** Deletes one value; false when the set did not hold it (404, code 1003). */
+  private boolean removeValue(String name, String value) {
     Exchange.Op op =
         Exchange.Op.onSet("removing a value from reference set '" + name + "'", name)
             .withValues(List.of(value));

@@ -37,6 +37,24 @@ final class Pages {
     return "items=" + first + "-" + last;
   }
 
+  /**
+   * The total a {@code Content-Range} header states, or null when there is no header or it says
+   * {@code *}.
+   *
+   * @throws QradarMalformedResponseException if the header cannot be read
+   */
+  static @Nullable Long total(@Nullable String header, String what) {
+    if (header == null) {
+      return null;
+    }
+    Matcher range = CONTENT_RANGE.matcher(header);
+    if (!range.matches()) {
+      throw new QradarMalformedResponseException(
+          "QRadar's Content-Range header '" + header + "' cannot be read while " + what, 200, null);
+    }
+    return range.group(3).equals("*") ? null : Long.parseLong(range.group(3));
+  }
+
   /** Streams every item; the first page is fetched before this returns. */
   static <T> Stream<T> stream(int pageSize, Fetcher<T> fetcher, String what) {
     Reader<T> reader = new Reader<>(pageSize, fetcher, what);

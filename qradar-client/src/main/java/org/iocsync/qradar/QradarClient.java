@@ -236,16 +236,19 @@ public final class QradarClient {
     Retrofit retrofit = retrofit(version.text());
     Exchange exchange = new Exchange(baseUrl, version.text(), secrets, moshi);
     TaskPoller poller = new TaskPoller(taskDeadline, taskPollInterval, secrets);
+    CollectionsService collections = retrofit.create(CollectionsService.class);
+    EntryQueries queries = new EntryQueries(collections, exchange);
     ApiReferenceSets sets =
         chosen == ReferenceApi.COLLECTIONS
             ? new CollectionReferenceSets(
-                retrofit.create(CollectionsService.class), exchange, poller, batchSize, pageSize)
+                collections, exchange, poller, queries, batchSize, pageSize)
             : new LegacyReferenceSets(
                 retrofit.create(LegacyService.class),
                 exchange,
                 poller,
                 baseUrl,
                 version.major() >= ApiVersion.NAMESPACED_BULK_LOAD_MAJOR,
+                version.major() >= ApiVersion.COLLECTIONS_MAJOR ? queries : null,
                 batchSize,
                 pageSize);
     return new Session(chosen, sets);
@@ -367,8 +370,18 @@ public final class QradarClient {
     }
 
     @Override
+    public Set<String> present(String name, Collection<String> values) {
+      return session().sets().present(name, values);
+    }
+
+    @Override
     public boolean remove(String name, String value) {
       return session().sets().remove(name, value);
+    }
+
+    @Override
+    public List<String> removeAll(String name, Collection<String> values) {
+      return session().sets().removeAll(name, values);
     }
 
     @Override

@@ -30,6 +30,7 @@ final class QradarJson {
       @Json(name = "time_to_live") @Nullable String timeToLive,
       @Json(name = "timeout_type") @Nullable String timeoutType,
       @Json(name = "creation_time") @Nullable Long creationTime,
+      @Json(name = "collection_id") @Nullable Long collectionId,
       @Nullable List<LegacyEntry> data) {}
 
   public record LegacyEntry(
@@ -65,6 +66,7 @@ final class QradarJson {
 
   public record CollectionEntry(
       @Nullable Long id,
+      @Json(name = "collection_id") @Nullable Long collectionId,
       @Nullable String value,
       @Nullable String source,
       @Json(name = "first_seen") @Nullable Long firstSeen,

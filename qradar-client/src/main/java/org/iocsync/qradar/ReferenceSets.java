@@ -3,6 +3,7 @@ package org.iocsync.qradar;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -51,12 +52,42 @@ public interface ReferenceSets {
   BulkWriteResult add(String name, Collection<String> values);
 
   /**
+   * Answers which of {@code values} the set holds, without reading the set: the collections API,
+   * and the legacy API of a server that offers the collections API too (16.0 and later), ask QRadar
+   * with {@code value in (...)} filters of a few kilobytes each. The legacy API of an older server
+   * has no such question, and there the set is read page by page. A set of element type {@code
+   * ALNIC} ignores case: a value counts as held in whatever case it was asked.
+   *
+   * @return the values held, spelt as given
+   * @throws ReferenceSetNotFoundException if no set has that name
+   * @throws QradarMalformedResponseException if the server ignored the filter (its answer holds
+   *     values not asked for)
+   */
+  Set<String> present(String name, Collection<String> values);
+
+  /**
    * Removes one value.
    *
    * @return true if the set held the value, false if it did not
    * @throws ReferenceSetNotFoundException if no set has that name
    */
   boolean remove(String name, String value);
+
+  /**
+   * Removes values, a few requests at once. The collections API finds the entries of many values
+   * with one filtered query and deletes them by id; the legacy API deletes value by value. A value
+   * the set does not hold, or one that vanishes meanwhile, is no error.
+   *
+   * <p>Removing a value is repeatable, so a batch that failed may be sent again whole. The
+   * exception's {@link QradarException#completedWrites()} holds, as accepted, the values removed
+   * before the failure; requests under way when it happened end before it is thrown.
+   *
+   * @return the values the set held and no longer holds, spelt as given
+   * @throws ReferenceSetNotFoundException if no set has that name
+   * @throws QradarMalformedResponseException if the server ignored the lookup's filter: then
+   *     nothing is deleted
+   */
+  List<String> removeAll(String name, Collection<String> values);
 
   /**
    * Removes every value and keeps the set, waiting for QRadar's task to end.

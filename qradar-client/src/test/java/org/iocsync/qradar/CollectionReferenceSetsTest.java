@@ -329,8 +329,8 @@ class CollectionReferenceSetsTest {
     assertThat(search.getUrl().encodedPath())
         .isEqualTo("/api/reference_data_collections/set_entries");
     assertThat(search.getUrl().queryParameter("filter"))
-        .isEqualTo("collection_id=42 and value=\"a \\\"b\\\"\"");
-    assertThat(search.getUrl().queryParameter("fields")).isEqualTo("id,value");
+        .isEqualTo("collection_id=42 and value in (\"a \\\"b\\\"\")");
+    assertThat(search.getUrl().queryParameter("fields")).isEqualTo("id,collection_id,value");
     RecordedRequest delete = Mock.take(server);
     assertThat(delete.getMethod()).isEqualTo("DELETE");
     assertThat(delete.getTarget()).isEqualTo("/api/reference_data_collections/set_entries/77");
@@ -340,12 +340,12 @@ class CollectionReferenceSetsTest {
   @Test
   void removeNeverDeletesEntriesOfOtherValuesAServerReturns() throws Exception {
     server.enqueue(Mock.json(200, "[" + SET + "]"));
-    server.enqueue(
-        Mock.json(200, "[{\"id\":1,\"value\":\"192.0.2.1\"},{\"id\":2,\"value\":\"192.0.2.2\"}]"));
+    server.enqueue(Mock.json(200, "[{\"id\":1,\"value\":\"192.0.2.1\"}]"));
 
-    boolean removed = sets().remove("MISP IPs", "192.0.2.9");
-
-    assertThat(removed).isFalse();
+    assertThatThrownBy(() -> sets().remove("MISP IPs", "192.0.2.9"))
+        .isInstanceOf(QradarMalformedResponseException.class)
+        .hasMessageContaining("the value '192.0.2.1', which was not asked for")
+        .hasMessageContaining("it ignored the filter");
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
 

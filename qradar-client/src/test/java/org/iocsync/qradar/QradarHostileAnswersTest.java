@@ -205,10 +205,10 @@ class QradarHostileAnswersTest {
         Route.COLLECTIONS_PATCH, "20.0", client -> client.referenceSets().add(SET, VALUES)),
     COLLECTIONS_ADD_RESULTS(
         Route.COLLECTIONS_RESULTS, "20.0", client -> client.referenceSets().add(SET, VALUES)),
+    COLLECTIONS_PRESENT(
+        Route.COLLECTIONS_ENTRIES, "20.0", client -> client.referenceSets().present(SET, VALUES)),
     COLLECTIONS_REMOVE(
-        Route.COLLECTIONS_ENTRIES,
-        "20.0",
-        client -> client.referenceSets().remove(SET, "203.0.113.17"));
+        Route.COLLECTIONS_ENTRIES, "20.0", client -> client.referenceSets().removeAll(SET, VALUES));
 
     final Route victim;
     final @Nullable String version;
