@@ -1,12 +1,18 @@
 #!/bin/bash
 # Starts IOC Sync's web server as the app's one process; supervisord runs it and restarts it.
+# Arguments, which supervisord does not give, go to `serve` (tests pass --bind and --port).
 #
 # The JVM is bounded so that heap, metaspace, code cache and direct buffers, plus threads and the
 # JVM's own needs, fit in the memory the manifest's "resources" asks QRadar for.
 set -euo pipefail
 
 app_root="${APP_ROOT:-/opt/app-root}"
-java="${JAVA_HOME:+${JAVA_HOME}/bin/}java"
+# The runtime bundled in the archive first, else the Java the RPMs installed.
+if [ -x "${app_root}/runtime/bin/java" ]; then
+  java="${app_root}/runtime/bin/java"
+else
+  java="${JAVA_HOME:+${JAVA_HOME}/bin/}java"
+fi
 if ! command -v "${java}" >/dev/null 2>&1; then
   echo "IOC Sync cannot start: no Java runtime (see docs/qradar-app.md, 'The Java runtime')." >&2
   exit 1
@@ -21,4 +27,4 @@ exec "${java}" \
   -Xss512k \
   -XX:+UseSerialGC \
   -XX:+ExitOnOutOfMemoryError \
-  -jar "${app_root}/app/ioc-sync.jar" serve
+  -jar "${app_root}/app/ioc-sync.jar" serve "$@"

@@ -241,7 +241,7 @@ class QradarAppArchiveIT {
    * The Unix permissions of each entry, from the high half of the external attributes in the
    * archive's central directory (java.util.zip does not expose them).
    */
-  private static Map<String, Integer> unixModes(byte[] archive) {
+  static Map<String, Integer> unixModes(byte[] archive) {
     ByteBuffer zip = ByteBuffer.wrap(archive).order(ByteOrder.LITTLE_ENDIAN);
     int end = archive.length - 22;
     while (zip.getInt(end) != 0x06054b50) {
