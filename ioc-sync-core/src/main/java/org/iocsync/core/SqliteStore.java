@@ -63,6 +63,8 @@ public final class SqliteStore implements Store {
   /** The default key file in the state directory. */
   public static final String KEY_FILE = "secret.key";
 
+  private static final int CACHE_KIB = 64 * 1024;
+  private static final long JOURNAL_SIZE_LIMIT = 64L * 1024 * 1024;
   private static final Moshi MOSHI = new Moshi.Builder().build();
   private static final JsonAdapter<JobSpec> SPEC_JSON = MOSHI.adapter(JobSpec.class);
   private static final JsonAdapter<Map<String, Long>> COUNTS_JSON =
@@ -297,8 +299,12 @@ public final class SqliteStore implements Store {
     private Connection open(SQLiteDataSource dataSource, Path databaseFile) {
       try {
         Connection connection = dataSource.getConnection();
-        if (maxPageCount > 0) {
-          try (Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
+          // A large cache keeps a million staged rows from thrashing pages in and out; the limit
+          // gives back the disk a large run's write-ahead log took once it is checkpointed.
+          statement.execute("PRAGMA cache_size = -" + CACHE_KIB);
+          statement.execute("PRAGMA journal_size_limit = " + JOURNAL_SIZE_LIMIT);
+          if (maxPageCount > 0) {
             statement.execute("PRAGMA max_page_count = " + maxPageCount);
           }
         }
@@ -680,7 +686,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public void clearStaging(String job) {
-    write(
+    writeScratch(
         "emptying the staging area of job " + job,
         c -> {
           clearStaging(c, job);
@@ -690,22 +696,25 @@ public final class SqliteStore implements Store {
 
   private static void clearStaging(Connection c, String job) throws SQLException {
     for (String table :
-        List.of("stage_attribute", "stage_present", "stage_candidate", "stage_plan")) {
+        List.of(
+            "stage_read",
+            "stage_attribute",
+            "stage_value",
+            "stage_present",
+            "stage_candidate",
+            "stage_plan")) {
       update(c, "DELETE FROM " + table + " WHERE job = ?", job);
     }
   }
 
   @Override
   public void stageAttributes(String job, List<StagedAttribute> batch) {
-    write(
+    writeScratch(
         "staging attributes of job " + job,
         c -> {
           try (PreparedStatement statement =
               c.prepareStatement(
-                  "INSERT INTO stage_attribute (job, uuid, value, reason, ts)"
-                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (job, uuid) DO UPDATE"
-                      + " SET value = excluded.value, reason = excluded.reason, ts = excluded.ts"
-                      + " WHERE excluded.ts >= stage_attribute.ts")) {
+                  "INSERT INTO stage_read (job, uuid, value, reason, ts) VALUES (?, ?, ?, ?, ?)")) {
             for (StagedAttribute attribute : batch) {
               SkipReason reason = attribute.reason();
               bind(
@@ -725,7 +734,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public void stagePresent(String job, List<String> values) {
-    write(
+    writeScratch(
         "staging the set's values for job " + job,
         c -> {
           try (PreparedStatement statement =
@@ -741,11 +750,39 @@ public final class SqliteStore implements Store {
         });
   }
 
+  /**
+   * Moves the attributes staged since the last call into stage_attribute, keeping each uuid's
+   * latest reading (of two with one timestamp, the one staged last), and makes stage_value the
+   * distinct values they hold. Both are filled in key order, so that pages are written once.
+   */
+  private static void settle(Connection c, String job) throws SQLException {
+    if (queryLong(c, "SELECT EXISTS (SELECT 1 FROM stage_read WHERE job = ?)", job) == 0) {
+      return;
+    }
+    update(
+        c,
+        "INSERT INTO stage_attribute (job, uuid, value, reason, ts)"
+            + " SELECT job, uuid, value, reason, ts FROM stage_read WHERE job = ?"
+            + " ORDER BY uuid, ts, rowid"
+            + " ON CONFLICT (job, uuid) DO UPDATE"
+            + " SET value = excluded.value, reason = excluded.reason, ts = excluded.ts"
+            + " WHERE excluded.ts >= stage_attribute.ts",
+        job);
+    update(c, "DELETE FROM stage_read WHERE job = ?", job);
+    update(c, "DELETE FROM stage_value WHERE job = ?", job);
+    update(
+        c,
+        "INSERT INTO stage_value (job, value) SELECT job, value FROM stage_attribute"
+            + " WHERE job = ? AND value IS NOT NULL ON CONFLICT DO NOTHING",
+        job);
+  }
+
   @Override
   public Plan plan(String job, RunKind kind, SyncMode mode) {
-    return write(
+    return writeScratch(
         "planning the run of job " + job,
         c -> {
+          settle(c, job);
           update(c, "DELETE FROM stage_plan WHERE job = ?", job);
           update(c, "DELETE FROM stage_candidate WHERE job = ?", job);
           long desired;
@@ -782,26 +819,22 @@ public final class SqliteStore implements Store {
     update(
         c,
         "INSERT INTO stage_plan (job, action, value)"
-            + " SELECT ?1, 'ADD', d.value FROM"
-            + " (SELECT DISTINCT value FROM stage_attribute WHERE job = ?1 AND value IS NOT NULL) d"
-            + " WHERE NOT EXISTS (SELECT 1 FROM stage_present p WHERE p.job = ?1"
+            + " SELECT ?1, 'ADD', d.value FROM stage_value d WHERE d.job = ?1"
+            + " AND (NOT EXISTS (SELECT 1 FROM stage_present p WHERE p.job = ?1"
             + " AND p.value = d.value)"
             + " OR EXISTS (SELECT 1 FROM ledger l WHERE l.job = ?1 AND l.value = d.value"
-            + " AND l.state <> 'CONFIRMED')",
+            + " AND l.state <> 'CONFIRMED'))",
         job);
     if (mode == SyncMode.MIRROR) {
       update(
           c,
           "INSERT INTO stage_plan (job, action, value)"
               + " SELECT ?1, 'REMOVE', l.value FROM ledger l WHERE l.job = ?1"
-              + " AND NOT EXISTS (SELECT 1 FROM stage_attribute s WHERE s.job = ?1"
-              + " AND s.value = l.value)",
+              + " AND NOT EXISTS (SELECT 1 FROM stage_value d WHERE d.job = ?1"
+              + " AND d.value = l.value)",
           job);
     }
-    return queryLong(
-        c,
-        "SELECT COUNT(DISTINCT value) FROM stage_attribute WHERE job = ? AND value IS NOT NULL",
-        job);
+    return queryLong(c, "SELECT COUNT(*) FROM stage_value WHERE job = ?", job);
   }
 
   private static long planIncremental(Connection c, String job, SyncMode mode) throws SQLException {
@@ -811,7 +844,7 @@ public final class SqliteStore implements Store {
         c,
         "INSERT INTO stage_candidate (job, value, desired, was_desired, state)"
             + " SELECT ?1, cand.value,"
-            + " EXISTS (SELECT 1 FROM stage_attribute s WHERE s.job = ?1 AND s.value = cand.value)"
+            + " EXISTS (SELECT 1 FROM stage_value d WHERE d.job = ?1 AND d.value = cand.value)"
             + " OR EXISTS (SELECT 1 FROM holder h WHERE h.job = ?1 AND h.value = cand.value"
             + " AND NOT EXISTS (SELECT 1 FROM stage_attribute s WHERE s.job = ?1"
             + " AND s.uuid = h.uuid)),"
@@ -819,7 +852,7 @@ public final class SqliteStore implements Store {
             + " (SELECT l.state FROM ledger l WHERE l.job = ?1 AND l.value = cand.value)"
             + " FROM (SELECT h.value AS value FROM holder h JOIN stage_attribute s"
             + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?1"
-            + " UNION SELECT value FROM stage_attribute WHERE job = ?1 AND value IS NOT NULL"
+            + " UNION SELECT value FROM stage_value WHERE job = ?1"
             + " UNION SELECT value FROM ledger WHERE job = ?1"
             + " AND state IN ('PENDING_ADD', 'PENDING_REMOVE')) cand",
         job);
@@ -866,15 +899,15 @@ public final class SqliteStore implements Store {
 
   @Override
   public List<String> unownedValues(String job, @Nullable String after, int limit) {
-    return read(
+    return writeScratch(
         "reading the values job " + job + " may add but does not own",
         c -> {
+          settle(c, job);
           List<String> values = new ArrayList<>(Math.min(limit, 10_000));
           try (PreparedStatement statement =
                   prepare(
                       c,
-                      "SELECT value FROM (SELECT value FROM stage_attribute"
-                          + " WHERE job = ?1 AND value IS NOT NULL"
+                      "SELECT value FROM (SELECT value FROM stage_value WHERE job = ?1"
                           + " UNION SELECT h.value FROM holder h JOIN stage_attribute s"
                           + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?1) v"
                           + " WHERE value > ?2 AND NOT EXISTS (SELECT 1 FROM ledger l"
@@ -922,8 +955,14 @@ public final class SqliteStore implements Store {
     write(
         "recording the plan of job " + job,
         c -> {
+          // Only the holders that changed are written: a full run that finds what the last one
+          // found rewrites nothing.
           if (kind == RunKind.FULL) {
-            update(c, "DELETE FROM holder WHERE job = ?", job);
+            update(
+                c,
+                "DELETE FROM holder WHERE job = ?1 AND NOT EXISTS (SELECT 1 FROM stage_attribute s"
+                    + " WHERE s.job = ?1 AND s.uuid = holder.uuid AND s.value = holder.value)",
+                job);
           } else {
             update(
                 c,
@@ -934,7 +973,7 @@ public final class SqliteStore implements Store {
           update(
               c,
               "INSERT INTO holder (job, uuid, value) SELECT job, uuid, value FROM stage_attribute"
-                  + " WHERE job = ? AND value IS NOT NULL",
+                  + " WHERE job = ? AND value IS NOT NULL ON CONFLICT DO NOTHING",
               job);
           update(
               c,
@@ -1160,6 +1199,39 @@ public final class SqliteStore implements Store {
     } catch (SQLException e) {
       throw translate(e, databaseFile, action);
     }
+    return commit(action, work);
+  }
+
+  /**
+   * Runs {@code work}, which changes only the staging area, in one transaction that is not synced
+   * to disk: losing the staging area to a power cut is harmless, since a run starts by emptying it.
+   * The next synced commit syncs this one's pages too, so the database stays whole.
+   */
+  private synchronized <T> T writeScratch(String action, SqlWork<T> work) {
+    checkOpen();
+    try {
+      execute("PRAGMA synchronous = NORMAL");
+      execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      restoreSynchronous(action);
+      throw translate(e, databaseFile, action);
+    }
+    try {
+      return commit(action, work);
+    } finally {
+      restoreSynchronous(action);
+    }
+  }
+
+  private void restoreSynchronous(String action) {
+    try {
+      execute("PRAGMA synchronous = FULL");
+    } catch (SQLException e) {
+      throw translate(e, databaseFile, action);
+    }
+  }
+
+  private <T> T commit(String action, SqlWork<T> work) {
     try {
       T result = work.run(connection);
       execute("COMMIT");

@@ -244,7 +244,7 @@ class SqliteStoreTest extends StoreContractTest {
     assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("knows up to version 2")
+        .hasMessageContaining("knows up to version 3")
         .extracting(e -> ((StoreException) e).problem())
         .isEqualTo(StoreException.Problem.NEWER_SCHEMA);
     try (Connection connection = raw();
