@@ -240,7 +240,15 @@ final class LegacyReferenceSets implements ApiReferenceSets {
     boolean ignoreCase = QradarElementType.ALNIC.name().equals(set.elementType());
     Long collectionId = set.collectionId();
     if (queries != null && collectionId != null) {
-      return queries.present(collectionId, ignoreCase, values, op);
+      try {
+        return queries.present(collectionId, ignoreCase, values, op);
+      } catch (QradarException e) {
+        // A server, or a proxy, that does not offer the collections endpoints after all.
+        if (e instanceof ReferenceSetNotFoundException
+            || (e.httpStatus() != 404 && e.httpStatus() != 410)) {
+          throw e;
+        }
+      }
     }
     // Before API 16.0 the legacy API can only list a set's values: read them all.
     Map<String, List<String>> byKey = new HashMap<>();

@@ -223,6 +223,37 @@ class PresenceAndRemovalTest {
   }
 
   @Test
+  void legacyPresentReadsTheSetWhenTheCollectionsEndpointsAreMissing() throws Exception {
+    server.enqueue(Mock.json(200, "{\"name\":\"s\",\"element_type\":\"IP\",\"collection_id\":9}"));
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(404)
+            .setHeader("Content-Type", "text/html")
+            .body("<html>Not Found</html>")
+            .build());
+    server.enqueue(
+        Mock.json(200, "{\"name\":\"s\",\"data\":[{\"value\":\"192.0.2.1\"}]}", "items 0-0/1"));
+
+    Set<String> held = legacy("20.0").present("s", List.of("192.0.2.1", "192.0.2.9"));
+
+    assertThat(held).containsExactly("192.0.2.1");
+    Mock.take(server);
+    assertThat(Mock.take(server).getUrl().encodedPath()).isEqualTo(ENTRIES);
+    assertThat(Mock.take(server).getUrl().queryParameter("fields"))
+        .isEqualTo("data(value,source,first_seen,last_seen)");
+  }
+
+  @Test
+  void legacyPresentFailsWhenTheCollectionsQuestionFailsOtherwise() {
+    server.enqueue(Mock.json(200, "{\"name\":\"s\",\"element_type\":\"IP\",\"collection_id\":9}"));
+    server.enqueue(Mock.error(503, 1020, "Unavailable", "Try later."));
+
+    assertThatThrownBy(() -> legacy("20.0").present("s", List.of("192.0.2.1")))
+        .isInstanceOf(QradarServerException.class);
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
   void legacyPresentOfAMissingSetIsNotFound() {
     server.enqueue(Mock.error(404, 1002, "s does not exist", "The reference set does not exist"));
 
