@@ -3,7 +3,8 @@
 # Arguments, which supervisord does not give, go to `serve` (tests pass --bind and --port).
 #
 # The JVM is bounded so that heap, metaspace, code cache and direct buffers, plus threads and the
-# JVM's own needs, fit in the memory the manifest's "resources" asks QRadar for.
+# JVM's own needs, fit in the memory the manifest's "resources" asks QRadar for. SQLite's driver
+# loads its native library: allowed outright, so that Java 22 and newer do not warn at each start.
 set -euo pipefail
 
 app_root="${APP_ROOT:-/opt/app-root}"
@@ -27,4 +28,5 @@ exec "${java}" \
   -Xss512k \
   -XX:+UseSerialGC \
   -XX:+ExitOnOutOfMemoryError \
+  --enable-native-access=ALL-UNNAMED \
   -jar "${app_root}/app/ioc-sync.jar" serve "$@"

@@ -232,6 +232,7 @@ class QradarAppRuntimeIT {
       assertThat(pong.body()).isEqualTo("Pong!");
       assertThat(page.statusCode()).as(appLog()).isEqualTo(200);
       assertThat(page.body()).contains("IOC Sync");
+      assertThat(appLog()).doesNotContain("WARNING: A restricted method");
     } finally {
       app.destroy();
       assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
