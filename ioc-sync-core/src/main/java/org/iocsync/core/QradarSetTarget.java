@@ -2,9 +2,11 @@ package org.iocsync.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -92,12 +94,29 @@ public final class QradarSetTarget implements SetTarget {
     return new AddResult(written.accepted(), rejections);
   }
 
+  /**
+   * Removes the batch with the client's {@link ReferenceSets#removeAll}: a few deletions at once
+   * and, on the collections API, one lookup per chunk of values. A failed batch may be sent again
+   * whole: removing a value already gone is no error.
+   */
   @Override
   public void remove(String set, List<String> values) {
     try {
-      for (String value : values) {
-        sets.remove(set, value);
-      }
+      sets.removeAll(set, values);
+    } catch (QradarException e) {
+      throw translate(e);
+    }
+  }
+
+  /**
+   * Asks QRadar with the client's {@link ReferenceSets#present}, which costs requests in proportion
+   * to {@code values}, not to the set, except on the legacy API before 16.0, where it reads the
+   * set.
+   */
+  @Override
+  public Set<String> present(String set, Collection<String> values) {
+    try {
+      return sets.present(set, values);
     } catch (QradarException e) {
       throw translate(e);
     }

@@ -28,7 +28,10 @@ public interface SetTarget {
    */
   AddResult add(String set, List<String> values);
 
-  /** Removes {@code values} from the set; a value the set does not hold is no error. */
+  /**
+   * Removes {@code values} from the set; a value the set does not hold is no error, so a batch that
+   * failed may be sent again whole.
+   */
   void remove(String set, List<String> values);
 
   /**
@@ -38,9 +41,11 @@ public interface SetTarget {
   Stream<String> values(String set);
 
   /**
-   * Which of {@code values} the set holds now, so that a run does not claim a value someone else
-   * put there. Values are compared as written. The default reads the whole set through {@link
-   * #values}, keeping in memory only {@code values} and one page of the set.
+   * Which of {@code values} the set holds now, spelt as given, so that a run does not claim a value
+   * someone else put there. A target compares values as its set does (QRadar's {@code ALNIC} sets
+   * ignore case) and may ask about just these values; this default compares them as written and
+   * reads the whole set through {@link #values}, keeping in memory only {@code values} and one page
+   * of the set.
    */
   default Set<String> present(String set, Collection<String> values) {
     Set<String> wanted = new HashSet<>(values);

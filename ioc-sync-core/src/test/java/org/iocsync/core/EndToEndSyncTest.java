@@ -289,7 +289,10 @@ class EndToEndSyncTest {
     assertThat(state.confirmed()).as("confirmed values of " + job).isEqualTo(values);
   }
 
-  /** The client spoke to the reference data API the test chose, and not to the other. */
+  /**
+   * The client spoke to the reference data API the test chose, and not to the other, but to ask
+   * which values a set holds.
+   */
   static void assertUsedOnly(EndToEndRig rig, ReferenceApi api) {
     String collections = "/api/reference_data_collections/";
     String legacy = "/api/reference_data/sets";
@@ -305,8 +308,11 @@ class EndToEndSyncTest {
       assertThat(toCollections).isPositive();
       assertThat(toLegacy).isZero();
     } else {
+      // Which values a set holds is asked of the collections API's set entries: from API 16.0
+      // the legacy API has no such question and the server offers both.
+      long questions = rig.qradarRequests("GET", collections + "set_entries");
       assertThat(toLegacy).isPositive();
-      assertThat(toCollections).isZero();
+      assertThat(toCollections - questions).isZero();
     }
   }
 
