@@ -36,17 +36,32 @@ import org.jspecify.annotations.Nullable;
  * up all the events of that page it does not know yet in one call, and remembers up to {@value
  * #DEFAULT_REMEMBERED_EVENTS} events per stream (the least recently used are forgotten first). A
  * read of a million attributes in a thousand events thus costs about a thousand event lookups at
- * most, in no more calls than there are pages. An event the lookup does not return (deleted or
- * hidden from the key since the page was read) counts as unpublished, with the attribute's own time
- * as its event's; the run's report shows its attributes as {@code unpublished}.
+ * most, in no more calls than there are pages. An incremental run asks two questions in a row, the
+ * attributes changed in a window and then the attributes of events changed in the same window,
+ * which often name the same events: the events the first stream learnt are handed to the second
+ * (the next stream for the same window and filter, opened once the first is closed), so that an
+ * incremental run looks up each event once. Nothing else is kept from one stream to the next, so a
+ * later run sees every change of an event. An event the lookup does not return (deleted or hidden
+ * from the key since the page was read) counts as unpublished, with the attribute's own time as its
+ * event's; the run's report shows its attributes as {@code unpublished}.
  */
 public final class MispIndicatorSource implements IndicatorSource {
   /** How many events' state a stream remembers unless told otherwise. */
   static final int DEFAULT_REMEMBERED_EVENTS = 10_000;
 
+  /** How many first questions' events are kept for their second question at most. */
+  private static final int HANDOVERS = 16;
+
   private final MispClient misp;
   private final int pageSize;
   private final int rememberedEvents;
+  private final Map<Handover, Map<Long, EventState>> handovers =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Handover, Map<Long, EventState>> eldest) {
+          return size() > HANDOVERS;
+        }
+      };
 
   /** Reads through {@code misp}, {@code pageSize} attributes a request. */
   public MispIndicatorSource(MispClient misp, int pageSize) {
@@ -106,8 +121,51 @@ public final class MispIndicatorSource implements IndicatorSource {
     } catch (MispException e) {
       throw translate(e);
     }
-    Spliterator<SourceAttribute> translated = new Reader(attributes.iterator());
-    return StreamSupport.stream(translated, false).onClose(attributes::close);
+    Reader reader = new Reader(attributes.iterator(), learnt(query));
+    return StreamSupport.stream(reader, false)
+        .onClose(attributes::close)
+        .onClose(() -> handOver(query, reader.remembered));
+  }
+
+  /** What a second question's stream starts from: its first question's events, if any. */
+  private Map<Long, EventState> learnt(SourceQuery query) {
+    SourceQuery.Window window = query.eventWindow();
+    if (query.attributeWindow() == null && window != null) {
+      synchronized (handovers) {
+        Map<Long, EventState> handed = handovers.remove(new Handover(window, query));
+        if (handed != null) {
+          return handed;
+        }
+      }
+    }
+    return remembering();
+  }
+
+  /** Keeps a first question's events for the second question of the same window. */
+  private void handOver(SourceQuery query, Map<Long, EventState> remembered) {
+    SourceQuery.Window window = query.attributeWindow();
+    if (window != null && query.eventWindow() == null && !remembered.isEmpty()) {
+      synchronized (handovers) {
+        handovers.put(new Handover(window, query), remembered);
+      }
+    }
+  }
+
+  private Map<Long, EventState> remembering() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, EventState> eldest) {
+        return size() > rememberedEvents;
+      }
+    };
+  }
+
+  /** What ties an incremental run's two questions: the window and the rest of the filter. */
+  private record Handover(
+      SourceQuery.Window window, List<String> eventIds, boolean enforceWarninglist) {
+    Handover(SourceQuery.Window window, SourceQuery query) {
+      this(window, query.eventIds(), query.enforceWarninglist());
+    }
   }
 
   @Override
@@ -159,18 +217,13 @@ public final class MispIndicatorSource implements IndicatorSource {
     private final Iterator<MispAttribute> attributes;
     private final List<MispAttribute> batch = new ArrayList<>();
     private final Map<Long, EventState> batchEvents = new HashMap<>();
-    private final Map<Long, EventState> remembered =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<Long, EventState> eldest) {
-            return size() > rememberedEvents;
-          }
-        };
+    private final Map<Long, EventState> remembered;
     private int position;
 
-    Reader(Iterator<MispAttribute> attributes) {
+    Reader(Iterator<MispAttribute> attributes, Map<Long, EventState> remembered) {
       super(Long.MAX_VALUE, Spliterator.ORDERED);
       this.attributes = attributes;
+      this.remembered = remembered;
     }
 
     @Override
