@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.iocsync.core.InvalidJobException.FieldError;
@@ -102,6 +104,7 @@ public final class IocSync implements AutoCloseable {
   private final Store store;
   private final boolean ownsStore;
   private final IndicatorSource source;
+  private final SharedReads sharedReads;
   private final SetTarget target;
   private final SyncEngine engine;
   private final Clock clock;
@@ -121,10 +124,11 @@ public final class IocSync implements AutoCloseable {
     this.clock = builder.clock;
     this.fullRunPeriod = builder.fullRunPeriod;
     this.maxConcurrentRuns = builder.maxConcurrentRuns;
+    this.sharedReads = SharedReads.of(source);
     this.engine =
         SyncEngine.builder()
             .store(store)
-            .source(source)
+            .source(sharedReads)
             .target(target)
             .clock(builder.clock)
             .sleeper(builder.sleeper)
@@ -421,8 +425,103 @@ public final class IocSync implements AutoCloseable {
     if (current == null) {
       return engine.run(job, kind);
     }
+    return await(job, current.runNow(job, kind));
+  }
+
+  /**
+   * Runs every job that is not paused, all at once, and returns their reports by job name. Jobs
+   * whose MISP searches overlap read MISP once: see {@link #runTogether}.
+   *
+   * @throws IllegalStateException as {@link #runTogether} does
+   */
+  public List<RunReport> runAll(RunKind kind) {
+    Objects.requireNonNull(kind, "kind");
+    List<String> names = new ArrayList<>();
+    for (StoredJob job : store.jobs()) {
+      if (!job.paused()) {
+        names.add(job.name());
+      }
+    }
+    return runTogether(names, kind);
+  }
+
+  /**
+   * Runs the named jobs all at once, each on a thread of its own, and returns their reports in the
+   * order of {@code jobs}. Jobs whose searches overlap read MISP once: jobs with the same event ids
+   * and warninglist setting share one search for the union of their types in a full run, and one
+   * search per question in an incremental run when their windows overlap (as they do for jobs that
+   * last ran together); each job takes only the attributes of its own types, so its counts and its
+   * set are what a run of its own would give. A job that falls behind (a slow QRadar set) holds the
+   * shared read back rather than letting memory grow; a failure of the shared read fails each job's
+   * read as its own would, and its retry reads alone. While the scheduler is started the runs go
+   * through it, each waiting for its job's run in progress, if any.
+   *
+   * @throws IllegalArgumentException when a job does not exist; nothing has run then
+   * @throws IllegalStateException when a job could not run (running already, removed meanwhile, or
+   *     the scheduler stopped first), thrown once every other run has ended, their reports lost
+   */
+  public List<RunReport> runTogether(List<String> jobs, RunKind kind) {
+    Objects.requireNonNull(kind, "kind");
+    List<String> names = List.copyOf(new LinkedHashSet<>(jobs));
+    for (String name : names) {
+      requireJob(name);
+    }
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    Scheduler current = scheduler();
+    List<CompletableFuture<RunReport>> results =
+        current != null ? current.runTogether(names, kind) : startTogether(names, kind);
+    List<RunReport> reports = new ArrayList<>();
+    RuntimeException failure = null;
+    for (int i = 0; i < names.size(); i++) {
+      try {
+        reports.add(await(names.get(i), results.get(i)));
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return reports;
+  }
+
+  /** Starts the runs on threads of their own, each on its seat of one gathering. */
+  private List<CompletableFuture<RunReport>> startTogether(List<String> names, RunKind kind) {
+    List<SharedReads.Seat> seats = sharedReads.gather(names.size()).seats();
+    List<CompletableFuture<RunReport>> results = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      SharedReads.Seat seat = seats.get(i);
+      CompletableFuture<RunReport> result = new CompletableFuture<>();
+      results.add(result);
+      Thread thread =
+          new Thread(
+              () -> {
+                seat.enter();
+                try {
+                  result.complete(engine.run(name, kind));
+                } catch (Throwable t) {
+                  result.completeExceptionally(t);
+                } finally {
+                  seat.close();
+                }
+              },
+              "ioc-sync-run-" + name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+    return results;
+  }
+
+  private static RunReport await(String job, CompletableFuture<RunReport> result) {
     try {
-      return current.runNow(job, kind).get();
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(
@@ -476,6 +575,7 @@ public final class IocSync implements AutoCloseable {
               .clock(clock)
               .fullRunPeriod(fullRunPeriod)
               .maxConcurrentRuns(maxConcurrentRuns)
+              .sharedReads(sharedReads)
               .build();
       started.start();
       scheduler = started;

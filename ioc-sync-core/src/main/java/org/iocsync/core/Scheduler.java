@@ -69,6 +69,8 @@ public final class Scheduler implements AutoCloseable {
   private final Duration fullRunPeriod;
   private final Duration idleWait;
   private final ExecutorService workers;
+  private final int maxConcurrentRuns;
+  private final @Nullable SharedReads sharedReads;
   private final boolean shared;
   private final Object lock = new Object();
   private final Map<String, Slot> slots = new HashMap<>();
@@ -83,6 +85,8 @@ public final class Scheduler implements AutoCloseable {
     this.fullRunPeriod = builder.fullRunPeriod;
     this.idleWait = builder.idleWait;
     this.workers = Executors.newFixedThreadPool(builder.maxConcurrentRuns, daemonThreads());
+    this.maxConcurrentRuns = builder.maxConcurrentRuns;
+    this.sharedReads = builder.sharedReads;
     this.shared = store instanceof PostgresStore;
   }
 
@@ -108,6 +112,7 @@ public final class Scheduler implements AutoCloseable {
     private Duration fullRunPeriod = Duration.ofDays(1);
     private int maxConcurrentRuns = 2;
     private Duration idleWait = Duration.ofSeconds(5);
+    private @Nullable SharedReads sharedReads;
 
     private Builder() {}
 
@@ -152,6 +157,15 @@ public final class Scheduler implements AutoCloseable {
             "maxConcurrentRuns must be positive, got " + maxConcurrentRuns);
       }
       this.maxConcurrentRuns = maxConcurrentRuns;
+      return this;
+    }
+
+    /**
+     * The source the engine reads through, so that runs due together read MISP once where their
+     * searches overlap; without it each run reads alone.
+     */
+    Builder sharedReads(SharedReads sharedReads) {
+      this.sharedReads = Objects.requireNonNull(sharedReads, "sharedReads");
       return this;
     }
 
@@ -302,16 +316,41 @@ public final class Scheduler implements AutoCloseable {
       }
       slots.values().removeIf(slot -> !names.contains(slot.name) && !slot.running);
 
+      List<Slot> due = new ArrayList<>();
+      List<RunKind> kinds = new ArrayList<>();
       for (Slot slot : slots.values()) {
         if (shared && !slot.paused && !slot.running && !slot.dueAt().isAfter(now)) {
           catchUp(slot, history.get(slot.name));
         }
         if (!slot.paused && !slot.running && !slot.dueAt().isAfter(now)) {
-          RunKind kind = slot.nextFullAt.isAfter(now) ? RunKind.INCREMENTAL : RunKind.FULL;
-          dispatch(slot, kind, new CompletableFuture<>());
+          due.add(slot);
+          kinds.add(slot.nextFullAt.isAfter(now) ? RunKind.INCREMENTAL : RunKind.FULL);
         }
       }
+      List<SharedReads.@Nullable Seat> seats = seats(due.size());
+      for (int i = 0; i < due.size(); i++) {
+        dispatch(due.get(i), kinds.get(i), new CompletableFuture<>(), seats.get(i));
+      }
     }
+  }
+
+  /**
+   * Seats in one gathering for the first of {@code runs} runs about to start, as many as there are
+   * idle workers (a seated run that waited for a worker would hold the others back), and none when
+   * fewer than two would share; called holding {@link #lock}.
+   */
+  private List<SharedReads.@Nullable Seat> seats(int runs) {
+    List<SharedReads.@Nullable Seat> seats = new ArrayList<>();
+    long busy = slots.values().stream().filter(slot -> slot.running).count();
+    int together = (int) Math.min(runs, maxConcurrentRuns - busy);
+    SharedReads reads = sharedReads;
+    if (reads != null && together >= 2) {
+      seats.addAll(reads.gather(together).seats());
+    }
+    while (seats.size() < runs) {
+      seats.add(null);
+    }
+    return seats;
   }
 
   /** When a job last started a run, and its last successful full run, on any instance. */
@@ -377,15 +416,37 @@ public final class Scheduler implements AutoCloseable {
         nextFull.isBefore(now) ? now : nextFull);
   }
 
-  /** Starts a run of {@code slot}'s job on a worker; called holding {@link #lock}. */
-  private void dispatch(Slot slot, RunKind kind, CompletableFuture<RunReport> result) {
+  /**
+   * Starts a run of {@code slot}'s job on a worker, on {@code seat} of a gathering if any; called
+   * holding {@link #lock}.
+   */
+  private void dispatch(
+      Slot slot,
+      RunKind kind,
+      CompletableFuture<RunReport> result,
+      SharedReads.@Nullable Seat seat) {
     slot.running = true;
     AtomicBoolean stop = new AtomicBoolean();
     slot.stop = stop;
     try {
-      workers.execute(() -> execute(slot, kind, stop, result));
+      workers.execute(
+          () -> {
+            if (seat == null) {
+              execute(slot, kind, stop, result);
+              return;
+            }
+            seat.enter();
+            try {
+              execute(slot, kind, stop, result);
+            } finally {
+              seat.close();
+            }
+          });
     } catch (RuntimeException e) {
       slot.running = false;
+      if (seat != null) {
+        seat.close();
+      }
       result.completeExceptionally(e);
     }
   }
@@ -433,7 +494,7 @@ public final class Scheduler implements AutoCloseable {
         if (stopping) {
           queued.result().cancel(false);
         } else {
-          dispatch(slot, queued.kind(), queued.result());
+          dispatch(slot, queued.kind(), queued.result(), null);
         }
       }
       lock.notifyAll();
@@ -480,18 +541,57 @@ public final class Scheduler implements AutoCloseable {
       }
       if (!slot.running) {
         CompletableFuture<RunReport> result = new CompletableFuture<>();
-        dispatch(slot, kind, result);
+        dispatch(slot, kind, result, null);
         return result;
       }
-      Request queued = slot.queued;
-      if (queued == null) {
-        queued = new Request(kind, new CompletableFuture<>());
-      } else if (kind == RunKind.FULL) {
-        queued = new Request(RunKind.FULL, queued.result());
-      }
-      slot.queued = queued;
-      return queued.result();
+      return queue(slot, kind);
     }
+  }
+
+  /**
+   * Runs several jobs as soon as workers are free, those that start together reading MISP once
+   * where their searches overlap; a job whose run is in progress runs right after it, on its own.
+   *
+   * @return the reports of the runs, in the order of {@code jobs}, each as {@link #runNow} gives
+   * @throws IllegalArgumentException when a job does not exist
+   * @throws IllegalStateException when the scheduler is stopping
+   */
+  public List<CompletableFuture<RunReport>> runTogether(List<String> jobs, RunKind kind) {
+    List<Slot> named = new ArrayList<>();
+    for (String job : jobs) {
+      named.add(slotOf(job));
+    }
+    synchronized (lock) {
+      if (stopping) {
+        throw new IllegalStateException("the scheduler is stopping: no new run can start");
+      }
+      List<Slot> idle = named.stream().filter(slot -> !slot.running).distinct().toList();
+      List<SharedReads.@Nullable Seat> seats = seats(idle.size());
+      List<CompletableFuture<RunReport>> results = new ArrayList<>();
+      for (Slot slot : named) {
+        int position = idle.indexOf(slot);
+        if (position >= 0 && !slot.running) {
+          CompletableFuture<RunReport> result = new CompletableFuture<>();
+          dispatch(slot, kind, result, seats.get(position));
+          results.add(result);
+        } else {
+          results.add(queue(slot, kind));
+        }
+      }
+      return results;
+    }
+  }
+
+  /** Queues a run behind the job's run in progress; called holding {@link #lock}. */
+  private CompletableFuture<RunReport> queue(Slot slot, RunKind kind) {
+    Request queued = slot.queued;
+    if (queued == null) {
+      queued = new Request(kind, new CompletableFuture<>());
+    } else if (kind == RunKind.FULL) {
+      queued = new Request(RunKind.FULL, queued.result());
+    }
+    slot.queued = queued;
+    return queued.result();
   }
 
   /**

@@ -300,6 +300,57 @@ class IocSyncTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sync.status("nope")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sync.pause("nope")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> sync.runTogether(List.of("nope"), RunKind.FULL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("No job is called 'nope'");
+  }
+
+  @Test
+  void runsSeveralJobsTogetherOnOneReadOfMisp() {
+    IocSync sync = sync();
+    String event = misp.addEvent(true);
+    misp.add(event, "ip-dst", "10.0.0.1");
+    misp.add(event, "ip-src", "10.0.0.2");
+    sync.defineJob(TestJobs.ips("ips", SET));
+    sync.defineJob(
+        TestJobs.withTypes(
+            TestJobs.ips("sources", "MISP sources"), List.of("ip-src"), ElementType.IP));
+    sync.defineJob(TestJobs.ips("paused", "MISP paused"));
+    sync.pause("paused");
+    int before = misp.calls();
+
+    List<RunReport> reports = sync.runAll(RunKind.FULL);
+
+    assertThat(reports).extracting(RunReport::job).containsExactly("ips", "sources");
+    assertThat(reports).allSatisfy(report -> assertThat(report.ok()).isTrue());
+    assertThat(misp.calls() - before).isEqualTo(1);
+    assertThat(qradar.contents(SET)).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+    assertThat(qradar.contents("MISP sources")).containsExactly("10.0.0.2");
+    assertThat(reports.get(1).skippedByReason()).isEmpty();
+  }
+
+  @Test
+  void runsJobsTogetherThroughTheStartedScheduler() {
+    IocSync sync =
+        IocSync.builder()
+            .source(misp)
+            .target(qradar)
+            .stateDirectory(dir)
+            .clock(clock)
+            .sleeper(clock::advance)
+            .maxConcurrentRuns(2)
+            .build();
+    this.sync = sync;
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    sync.defineJob(TestJobs.ips("first", SET));
+    sync.defineJob(TestJobs.ips("second", "MISP IPs again"));
+    sync.start();
+
+    List<RunReport> reports = sync.runTogether(List.of("second", "first"), RunKind.FULL);
+
+    assertThat(reports).extracting(RunReport::job).containsExactly("second", "first");
+    assertThat(reports).allSatisfy(report -> assertThat(report.ok()).isTrue());
+    assertThat(qradar.contents("MISP IPs again")).containsExactly("10.0.0.1");
   }
 
   @Test

@@ -10,15 +10,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +155,109 @@ class SchedulerTest {
   private void tickAndSettle(Scheduler scheduler) {
     scheduler.tick();
     awaitIdle(scheduler);
+  }
+
+  /** A source that records the searches it is asked and answers one attribute of each type. */
+  private static final class RecordingSource implements IndicatorSource {
+    final List<SourceQuery> queries = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Stream<SourceAttribute> attributes(SourceQuery query) {
+      queries.add(query);
+      return query.types().stream()
+          .map(
+              type ->
+                  new SourceAttribute(
+                      "uuid-" + type,
+                      "1",
+                      type,
+                      "10.0.0.1",
+                      true,
+                      false,
+                      true,
+                      List.of(),
+                      Instant.EPOCH,
+                      Instant.EPOCH));
+    }
+
+    @Override
+    public Set<String> knownTypes() {
+      return Set.of("ip-dst");
+    }
+  }
+
+  private final AtomicInteger reads = new AtomicInteger();
+
+  /** Makes each job's run read its own full search through {@code shared}. */
+  private void readThrough(SharedReads shared, String... jobs) {
+    for (String job : jobs) {
+      runner.behave(
+          job,
+          (j, k, s) -> {
+            SourceQuery query =
+                new SourceQuery(List.of("ip-" + j), List.of(), false, true, null, null);
+            try (var attributes = shared.attributes(query)) {
+              assertThat(attributes.map(SourceAttribute::type)).containsExactly("ip-" + j);
+            }
+            reads.incrementAndGet();
+            return report(j, k, RunOutcome.OK);
+          });
+    }
+  }
+
+  @Test
+  void runsJobsDueTogetherOnOneReadOfMisp() {
+    job("a", 15);
+    job("b", 15);
+    job("c", 15);
+    RecordingSource source = new RecordingSource();
+    SharedReads shared = SharedReads.of(source);
+    readThrough(shared, "a", "b", "c");
+    Scheduler scheduler = scheduler(b -> b.maxConcurrentRuns(3).sharedReads(shared));
+
+    tickAndSettle(scheduler);
+
+    assertThat(runner.calls()).hasSize(3);
+    assertThat(reads.get()).isEqualTo(3);
+    assertThat(source.queries).singleElement();
+    assertThat(source.queries.get(0).types()).containsExactlyInAnyOrder("ip-a", "ip-b", "ip-c");
+  }
+
+  @Test
+  void groupsNoMoreRunsThanThereAreIdleWorkers() throws Exception {
+    job("a", 15);
+    job("b", 15);
+    job("c", 15);
+    RecordingSource source = new RecordingSource();
+    SharedReads shared = SharedReads.of(source);
+    readThrough(shared, "a", "b", "c");
+    Scheduler scheduler = scheduler(b -> b.maxConcurrentRuns(2).sharedReads(shared));
+
+    tickAndSettle(scheduler);
+    runner.awaitCalls(3);
+    awaitIdle(scheduler);
+
+    assertThat(reads.get()).isEqualTo(3);
+    assertThat(source.queries).hasSize(2);
+  }
+
+  @Test
+  void runsJobsAskedForTogetherOnOneRead() throws Exception {
+    job("a", 15);
+    job("b", 15);
+    RecordingSource source = new RecordingSource();
+    SharedReads shared = SharedReads.of(source);
+    Scheduler scheduler = scheduler(b -> b.maxConcurrentRuns(2).sharedReads(shared));
+    tickAndSettle(scheduler);
+    source.queries.clear();
+    readThrough(shared, "a", "b");
+
+    List<CompletableFuture<RunReport>> runs =
+        scheduler.runTogether(List.of("a", "b"), RunKind.FULL);
+
+    assertThat(runs.get(0).get(10, TimeUnit.SECONDS).job()).isEqualTo("a");
+    assertThat(runs.get(1).get(10, TimeUnit.SECONDS).job()).isEqualTo("b");
+    assertThat(source.queries).singleElement();
   }
 
   @Test
