@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.iocsync.testkit.FakeMisp;
+import org.iocsync.testkit.FakeQradar;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Installs the QRadar app archive as QRadar's image build would, into a temporary folder standing
  * for {@code /opt/app-root}, and runs the app on the Java runtime the archive carries: the build
  * scripts unpack and accept it, its binaries need no glibc newer than UBI 8's, it holds every
- * module the jar needs, and the start script serves the app in QRadar mode with it.
+ * module the jar needs, the start script serves the app in QRadar mode with it, and it syncs over
+ * TLS.
  */
 class QradarAppRuntimeIT {
   private static final Path ARCHIVE = Path.of("target", "ioc-sync-qradar-app.zip");
@@ -236,6 +241,56 @@ class QradarAppRuntimeIT {
     } finally {
       app.destroy();
       assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void syncsOverTlsWithAnEcKeyOnTheBundledRuntime() throws Exception {
+    HeldCertificate certificate =
+        new HeldCertificate.Builder().ecdsa256().addSubjectAlternativeName("127.0.0.1").build();
+    HandshakeCertificates server =
+        new HandshakeCertificates.Builder().heldCertificate(certificate).build();
+    try (FakeMisp misp = FakeMisp.builder().https(server.sslSocketFactory()).start();
+        FakeQradar qradar = FakeQradar.builder().https(server.sslSocketFactory()).start()) {
+      long event = misp.addEvent(FakeMisp.event("Phishing wave"));
+      misp.addAttribute(event, "ip-dst", "203.0.113.7");
+      Path work = Files.createDirectories(appRoot.resolve("sync-test"));
+      Files.writeString(work.resolve("ca.pem"), certificate.certificatePem());
+      Files.writeString(work.resolve("misp.key"), misp.apiKey());
+      Files.writeString(work.resolve("qradar.token"), qradar.token());
+      Path config = work.resolve("ioc-sync.json");
+      Files.writeString(
+          config,
+          """
+          {"misp": {"url": "%s", "keyFile": "misp.key", "caCertFile": "ca.pem"},
+           "qradar": {"url": "%s", "tokenFile": "qradar.token", "caCertFile": "ca.pem"},
+           "jobs": [{"name": "ips", "referenceSet": "MISP IPs", "elementType": "IP",
+                     "types": ["ip-dst"]}]}
+          """
+              .formatted(misp.url(), qradar.url()));
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  runtime.resolve("bin/java").toString(),
+                  "-jar",
+                  appRoot.resolve("app/ioc-sync.jar").toString(),
+                  "sync",
+                  "--config",
+                  config.toString(),
+                  "--state-dir",
+                  work.resolve("state").toString(),
+                  "--json")
+              .redirectError(work.resolve("err.txt").toFile());
+      builder
+          .environment()
+          .keySet()
+          .removeIf(name -> name.toLowerCase(Locale.ROOT).contains("proxy"));
+      Process sync = builder.start();
+      String out = new String(sync.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(sync.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(sync.exitValue()).as(Files.readString(work.resolve("err.txt"))).isZero();
+      assertThat(out).contains("\"status\":\"ok\"").contains("\"added\":1");
+      assertThat(qradar.values("MISP IPs")).containsExactly("203.0.113.7");
     }
   }
 
