@@ -12,7 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -497,8 +502,27 @@ public final class SyncEngine {
       };
     }
 
+    /**
+     * Reads and judges attributes on a thread of its own, one batch ahead of the staging here, so
+     * that reading MISP overlaps with writing the store while at most three batches are in memory.
+     */
     private void readAttributes(SourceQuery query) {
+      try (Handoff<Judged> judged =
+          new Handoff<>("ioc-sync-read-" + name, 1, sink -> judge(query, sink))) {
+        for (Judged batch = judged.next(); batch != null; batch = judged.next()) {
+          checkStop();
+          store.stageAttributes(name, batch.staged());
+          batch
+              .examples()
+              .forEach((reason, list) -> list.forEach(a -> example(examples, reason, a)));
+        }
+      }
+    }
+
+    /** Runs on the reading thread: touches only the source and what it hands over. */
+    private void judge(SourceQuery query, Handoff.Sink<Judged> sink) {
       List<StagedAttribute> batch = new ArrayList<>(stagingBatchSize);
+      Map<SkipReason, List<SkippedAttribute>> found = new EnumMap<>(SkipReason.class);
       try (Stream<SourceAttribute> attributes = source.attributes(query)) {
         Iterator<SourceAttribute> iterator = attributes.iterator();
         while (iterator.hasNext()) {
@@ -508,31 +532,35 @@ public final class SyncEngine {
           if (result.isSkipped()) {
             batch.add(new StagedAttribute(attribute.uuid(), null, result.reason(), timestamp));
             if (dryRun) {
-              example(result.reason(), attribute);
+              example(
+                  found,
+                  result.reason(),
+                  new SkippedAttribute(
+                      attribute.uuid(), attribute.eventId(), attribute.type(), attribute.value()));
             }
           } else {
             batch.add(new StagedAttribute(attribute.uuid(), result.value(), null, timestamp));
           }
           if (batch.size() >= stagingBatchSize) {
-            checkStop();
-            store.stageAttributes(name, batch);
-            batch.clear();
+            sink.put(new Judged(batch, found));
+            batch = new ArrayList<>(stagingBatchSize);
+            found = new EnumMap<>(SkipReason.class);
           }
         }
       }
-      checkStop();
       if (!batch.isEmpty()) {
-        store.stageAttributes(name, batch);
+        sink.put(new Judged(batch, found));
       }
     }
 
-    private void example(SkipReason reason, SourceAttribute attribute) {
+    private static void example(
+        Map<SkipReason, List<SkippedAttribute>> examples,
+        SkipReason reason,
+        SkippedAttribute attribute) {
       List<SkippedAttribute> list = examples.computeIfAbsent(reason, r -> new ArrayList<>());
       if (list.size() < EXAMPLES_PER_REASON
           && list.stream().noneMatch(known -> known.uuid().equals(attribute.uuid()))) {
-        list.add(
-            new SkippedAttribute(
-                attribute.uuid(), attribute.eventId(), attribute.type(), attribute.value()));
+        list.add(attribute);
       }
     }
 
@@ -587,61 +615,103 @@ public final class SyncEngine {
       }
     }
 
+    /**
+     * Sends the planned additions a batch at a time on a thread of its own: while QRadar takes one
+     * batch, the next is read from the store and the one before confirmed. At most two batches are
+     * in memory, so a slow QRadar makes the run wait, not memory grow.
+     */
     private void sendAdditions() {
       String set = spec.referenceSet();
-      String after = null;
-      while (true) {
+      try (Sender sender = new Sender("ioc-sync-send-" + name)) {
         checkStop();
-        List<String> batch = store.plannedValues(name, Plan.Action.ADD, after, batchSize);
-        if (batch.isEmpty()) {
-          return;
+        List<String> batch = store.plannedValues(name, Plan.Action.ADD, null, batchSize);
+        Future<AddResult> inFlight = batch.isEmpty() ? null : submitAdd(sender, set, batch);
+        while (inFlight != null) {
+          List<String> next =
+              store.plannedValues(name, Plan.Action.ADD, batch.get(batch.size() - 1), batchSize);
+          AddResult result = sender.await(inFlight);
+          boolean stop = stopNow();
+          inFlight = stop || next.isEmpty() ? null : submitAdd(sender, set, next);
+          confirmAdded(set, result);
+          if (stop) {
+            throw new Retrier.StoppedException();
+          }
+          batch = next;
         }
-        AddResult result =
-            retrier.call(
-                "Adding " + batch.size() + " values to reference set '" + set + "'",
-                stopRequested,
-                () -> target.add(set, batch));
-        List<String> refused = result.rejected().stream().map(AddResult.Rejection::value).toList();
-        store.confirmAdded(runId, name, result.accepted(), refused, clock.instant());
-        added += result.accepted().size();
-        rejected += refused.size();
-        if (!refused.isEmpty()) {
-          log.warn(
-              "Job {}: QRadar refused {} values for reference set '{}', such as {} ({})",
-              name,
-              refused.size(),
-              set,
-              result.rejected().get(0).value(),
-              result.rejected().get(0).reason());
-        }
-        after = batch.get(batch.size() - 1);
       }
     }
 
+    private Future<AddResult> submitAdd(Sender sender, String set, List<String> batch) {
+      return sender.submit(() -> add(set, batch));
+    }
+
+    private AddResult add(String set, List<String> batch) {
+      return retrier.call(
+          "Adding " + batch.size() + " values to reference set '" + set + "'",
+          stopRequested,
+          () -> target.add(set, batch));
+    }
+
+    private void confirmAdded(String set, AddResult result) {
+      List<String> refused = result.rejected().stream().map(AddResult.Rejection::value).toList();
+      store.confirmAdded(runId, name, result.accepted(), refused, clock.instant());
+      added += result.accepted().size();
+      rejected += refused.size();
+      if (!refused.isEmpty()) {
+        log.warn(
+            "Job {}: QRadar refused {} values for reference set '{}', such as {} ({})",
+            name,
+            refused.size(),
+            set,
+            result.rejected().get(0).value(),
+            result.rejected().get(0).reason());
+      }
+    }
+
+    /** Sends the planned removals as {@link #sendAdditions} sends additions. */
     private void sendRemovals() {
       String set = spec.referenceSet();
-      String after = null;
-      while (true) {
+      try (Sender sender = new Sender("ioc-sync-send-" + name)) {
         checkStop();
-        List<String> batch = store.plannedValues(name, Plan.Action.REMOVE, after, batchSize);
-        if (batch.isEmpty()) {
-          return;
+        List<String> batch = store.plannedValues(name, Plan.Action.REMOVE, null, batchSize);
+        Future<List<String>> inFlight = batch.isEmpty() ? null : submitRemove(sender, set, batch);
+        while (inFlight != null) {
+          List<String> next =
+              store.plannedValues(name, Plan.Action.REMOVE, batch.get(batch.size() - 1), batchSize);
+          List<String> done = sender.await(inFlight);
+          boolean stop = stopNow();
+          inFlight = stop || next.isEmpty() ? null : submitRemove(sender, set, next);
+          store.confirmRemoved(runId, name, done, clock.instant());
+          removed += done.size();
+          if (stop) {
+            throw new Retrier.StoppedException();
+          }
+          batch = next;
         }
-        retrier.call(
-            "Removing " + batch.size() + " values from reference set '" + set + "'",
-            stopRequested,
-            () -> {
-              target.remove(set, batch);
-              return null;
-            });
-        store.confirmRemoved(runId, name, batch, clock.instant());
-        removed += batch.size();
-        after = batch.get(batch.size() - 1);
       }
+    }
+
+    private Future<List<String>> submitRemove(Sender sender, String set, List<String> batch) {
+      return sender.submit(() -> remove(set, batch));
+    }
+
+    private List<String> remove(String set, List<String> batch) {
+      retrier.call(
+          "Removing " + batch.size() + " values from reference set '" + set + "'",
+          stopRequested,
+          () -> {
+            target.remove(set, batch);
+            return null;
+          });
+      return batch;
+    }
+
+    private boolean stopNow() {
+      return stopRequested.getAsBoolean() || Thread.currentThread().isInterrupted();
     }
 
     private void checkStop() {
-      if (stopRequested.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+      if (stopNow()) {
         throw new Retrier.StoppedException();
       }
     }
@@ -711,6 +781,77 @@ public final class SyncEngine {
           toAdd,
           toRemove,
           dryRun ? examples : Map.of());
+    }
+  }
+
+  /** One batch of judged attributes, with examples of the skipped ones in dry runs. */
+  private record Judged(
+      List<StagedAttribute> staged, Map<SkipReason, List<SkippedAttribute>> examples) {}
+
+  /**
+   * Makes one call at a time on a thread of its own, so that the caller can work on the next batch
+   * meanwhile. Closing interrupts a call still going: its batch stays pending in the ledger, and
+   * the next run sends it again.
+   */
+  private static final class Sender implements AutoCloseable {
+    private final ExecutorService executor;
+    private volatile boolean interrupted;
+
+    Sender(String threadName) {
+      this.executor =
+          Executors.newSingleThreadExecutor(
+              task -> {
+                Thread thread = new Thread(task, threadName);
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+
+    <T> Future<T> submit(Callable<T> call) {
+      return executor.submit(
+          () -> {
+            try {
+              return call.call();
+            } finally {
+              // A call that ends interrupted (a backoff wait cut short) passes the interrupt on to
+              // the waiting thread.
+              if (Thread.interrupted()) {
+                interrupted = true;
+              }
+            }
+          });
+    }
+
+    /**
+     * Waits for {@code call}, throwing its failure as it was thrown.
+     *
+     * @throws Retrier.StoppedException when this thread is interrupted while waiting
+     */
+    <T> T await(Future<T> call) {
+      try {
+        return call.get();
+      } catch (InterruptedException e) {
+        call.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new Retrier.StoppedException();
+      } catch (ExecutionException e) {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        throw new IllegalStateException(cause);
+      }
+    }
+
+    @Override
+    public void close() {
+      executor.shutdownNow();
     }
   }
 
