@@ -2,7 +2,6 @@ package org.iocsync.qradar;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -105,7 +104,7 @@ final class EntryQueries {
     for (String value : chunk) {
       keys.add(key(value, ignoreCase));
     }
-    Map<String, Boolean> seen = new HashMap<>();
+    Set<String> seen = new HashSet<>();
     List<Match> matches = new ArrayList<>(entries.size());
     for (QradarJson.CollectionEntry entry : entries) {
       String value = Models.required(entry.value(), "value", what);
@@ -117,10 +116,9 @@ final class EntryQueries {
       if (entry.collectionId() != null && entry.collectionId() != collectionId) {
         throw ignoredFilter("an entry of the set with id " + entry.collectionId(), what);
       }
-      if (seen.put(key, Boolean.TRUE) != null) {
-        continue;
+      if (seen.add(key)) {
+        matches.add(new Match(entry.id(), asked));
       }
-      matches.add(new Match(entry.id(), asked));
     }
     return matches;
   }
