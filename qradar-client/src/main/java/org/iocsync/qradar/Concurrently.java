@@ -66,7 +66,8 @@ final class Concurrently {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new QradarTransportException("Interrupted while " + what, e);
+      throw new QradarTransportException(
+          "Interrupted while " + what + ": the requests under way were abandoned", e);
     } catch (ExecutionException e) {
       // Only an Error escapes a worker: RuntimeExceptions are kept in failure.
       throw new IllegalStateException("A request failed unexpectedly while " + what, e.getCause());

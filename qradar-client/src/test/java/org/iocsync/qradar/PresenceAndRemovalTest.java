@@ -440,6 +440,50 @@ class PresenceAndRemovalTest {
   }
 
   @Test
+  void removeAllOfNothingSendsNothing() {
+    assertThat(collections().removeAll("s", List.of())).isEmpty();
+    assertThat(legacy("20.0").removeAll("s", List.of())).isEmpty();
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void interruptingARemovalStopsItsRequestsAndSaysSo() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch deleting = new CountDownLatch(1);
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            deleting.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return Mock.json(200, "{\"name\":\"s\",\"element_type\":\"IP\"}");
+          }
+        });
+    List<Throwable> thrown = Collections.synchronizedList(new ArrayList<>());
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                legacy("20.0").removeAll("s", List.of("192.0.2.1", "192.0.2.2", "192.0.2.3"));
+              } catch (RuntimeException e) {
+                thrown.add(e);
+              }
+            });
+
+    caller.start();
+    assertThat(deleting.await(5, TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    caller.join(5_000);
+    release.countDown();
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(thrown)
+        .singleElement()
+        .isInstanceOf(QradarTransportException.class)
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("Interrupted while removing 3"));
+  }
+
+  @Test
   void legacyRemoveAllDeletesValueByValueAndTakesNotInSetForDone() throws Exception {
     server.setDispatcher(
         new Dispatcher() {
