@@ -93,7 +93,15 @@ public final class BundleRuntime {
     jlink.addAll(JLINK_OPTIONS);
     releaseInfo(jdk.get()).ifPresent(info -> jlink.addAll(List.of("--release-info", info)));
     jlink.addAll(List.of("--output", image.toString()));
-    run(jlink, "jlink");
+    Optional<String> jlinkFailure = attempt(jlink, "jlink");
+    if (jlinkFailure.isPresent()) {
+      if (!setting.equals("auto")) {
+        fail(jlinkFailure.get());
+      }
+      // A JDK found by looking around must not break the build: carry RPMs only, as without one.
+      say("WARNING: the QRadar app archive carries no Java runtime: " + jlinkFailure.get());
+      return;
+    }
     Optional<String> tooNew = glibcAbove(image);
     if (tooNew.isPresent()) {
       fail("the runtime jlink made from " + jdk.get() + " " + tooNew.get());
@@ -226,8 +234,16 @@ public final class BundleRuntime {
     if (!release.getOrDefault("LIBC", "gnu").equals("gnu")) {
       return Optional.of("is built for the C library " + release.get("LIBC") + ", not glibc");
     }
+    if (!Files.isRegularFile(jdk.resolve("bin/java"))
+        || !Files.isRegularFile(jdk.resolve("lib/server/libjvm.so"))) {
+      return Optional.of("has no bin/java or no lib/server/libjvm.so");
+    }
     if (!Files.isExecutable(jdk.resolve("bin/jlink"))) {
       return Optional.of("has no bin/jlink (a JRE, not a JDK)");
+    }
+    // From Java 24 on, jlink can link from the JDK's own run-time image; before, it needs jmods.
+    if (feature(jdk) < 24 && !Files.isDirectory(jdk.resolve("jmods"))) {
+      return Optional.of("has no jmods folder, which jlink needs before Java 24");
     }
     Optional<String> tooNew = glibcAbove(jdk);
     return tooNew.map(reason -> "is " + implementor + "'s build, which " + reason);
@@ -334,17 +350,24 @@ public final class BundleRuntime {
 
   private static void run(List<String> command, String what)
       throws IOException, InterruptedException {
+    attempt(command, what).ifPresent(BundleRuntime::fail);
+  }
+
+  /** Runs the command, and says how it failed, or empty when it succeeded. */
+  private static Optional<String> attempt(List<String> command, String what)
+      throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out = process.getInputStream().readAllBytes();
     if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
       process.destroyForcibly();
-      fail(
+      return Optional.of(
           what
               + " failed: "
               + String.join(" ", command)
               + "\n"
               + new String(out, StandardCharsets.UTF_8));
     }
+    return Optional.empty();
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -63,6 +63,27 @@ class BundleRuntimeIT {
   }
 
   @Test
+  void refusesAJdkSeventeenWithoutJmods() throws Exception {
+    Path jdk = fakeJdk("JAVA_VERSION=\"17.0.13\"\n" + LINUX + "LIBC=\"gnu\"\n", true);
+
+    Result result = bundle(jdk.toString());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.out()).contains("has no jmods folder, which jlink needs before Java 24");
+  }
+
+  @Test
+  void refusesAJdkWithoutItsVirtualMachine() throws Exception {
+    Path jdk = fakeJdk("JAVA_VERSION=\"21.0.5\"\n" + LINUX, true);
+    Files.delete(jdk.resolve("lib/server/libjvm.so"));
+
+    Result result = bundle(jdk.toString());
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.out()).contains("has no bin/java or no lib/server/libjvm.so");
+  }
+
+  @Test
   void refusesAJdkBuiltForANewerGlibcThanTheBaseImages() throws Exception {
     Optional<Path> tooNew = jdkNeedingNewerGlibc();
     assumeTrue(
@@ -95,6 +116,8 @@ class BundleRuntimeIT {
   private Path fakeJdk(String release, boolean withJlink) throws IOException {
     Path jdk = Files.createDirectories(folder.resolve("jdk"));
     Files.writeString(jdk.resolve("release"), release);
+    Files.writeString(Files.createDirectories(jdk.resolve("bin")).resolve("java"), "");
+    Files.writeString(Files.createDirectories(jdk.resolve("lib/server")).resolve("libjvm.so"), "");
     if (withJlink) {
       Path jlink = Files.createDirectories(jdk.resolve("bin")).resolve("jlink");
       Files.writeString(jlink, "#!/bin/sh\nexit 1\n");
