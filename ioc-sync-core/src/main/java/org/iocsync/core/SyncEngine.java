@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -33,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>A run goes through these steps:
  *
  * <ol>
- *   <li>The reference set is looked up; a set of another element type stops the run, and a missing
- *       one the job may create makes the run full (it is created once MISP has been read, so that a
- *       run MISP refuses leaves QRadar untouched).
+ *   <li>The reference set is looked up: by a full run first, by an incremental run only once it has
+ *       a value to ask QRadar about or a change to write, so that an idle poll costs QRadar
+ *       nothing. A set of another element type stops the run, and a missing one the job may create
+ *       makes the run full (it is created once MISP has been read, so that a run MISP refuses
+ *       leaves QRadar untouched).
  *   <li>Attributes are read as a stream and staged in the store in batches. A full run reads every
  *       attribute of the job's types and events, deleted ones included; an incremental run reads
  *       the attributes changed since the job's cursor and the attributes of events changed since
@@ -335,6 +339,7 @@ public final class SyncEngine {
     private RunKind kind;
     private long runId = -1;
     private @Nullable Plan plan;
+    private @Nullable Boolean setIsNew;
     private long added;
     private long removed;
     private long rejected;
@@ -387,20 +392,16 @@ public final class SyncEngine {
     }
 
     private RunReport reconcile() {
-      boolean setIsNew = lookUpSet();
-      if (setIsNew) {
+      if (kind == RunKind.FULL) {
+        setIsNew();
+      }
+      Plan planned = readAndPlan();
+      if (kind == RunKind.INCREMENTAL
+          && (planned.toAdd() > 0 || planned.toRemove() > 0)
+          && setIsNew()) {
         kind = RunKind.FULL;
+        planned = readAndPlan();
       }
-
-      readAttributes();
-      if (setIsNew) {
-        createSet();
-      } else if (kind == RunKind.FULL) {
-        readPresentValues();
-      } else {
-        findForeignValues();
-      }
-      Plan planned = store.plan(name, kind, spec.mode());
       plan = planned;
       if (dryRun) {
         return dryReport(planned);
@@ -412,6 +413,39 @@ public final class SyncEngine {
       store.finishRun(
           runId, name, RunOutcome.OK, null, clock.instant(), upperBound, kind == RunKind.FULL);
       return report(RunOutcome.OK, null, List.of(), List.of());
+    }
+
+    /**
+     * Reads MISP and plans. An incremental run that turns out to need QRadar's set and finds it
+     * missing starts again as a full run.
+     */
+    private Plan readAndPlan() {
+      readAttributes();
+      if (kind == RunKind.FULL) {
+        if (setIsNew()) {
+          createSet();
+        } else {
+          readPresentValues();
+        }
+      } else if (!findForeignValues()) {
+        kind = RunKind.FULL;
+        return readAndPlan();
+      }
+      return store.plan(name, kind, spec.mode());
+    }
+
+    /**
+     * Whether the job's set is missing and the job may create it, looking it up the first time. A
+     * full run looks first; an incremental run only once it has something to ask or write, so that
+     * an idle poll costs QRadar nothing.
+     */
+    private boolean setIsNew() {
+      Boolean known = setIsNew;
+      if (known == null) {
+        known = lookUpSet();
+        setIsNew = known;
+      }
+      return known;
     }
 
     /** Finds the job's set; returns whether it is missing and the job may create it. */
@@ -592,16 +626,19 @@ public final class SyncEngine {
     /**
      * Asks QRadar which of the values an incremental run could add without owning them the set
      * holds already, and stages those as present, so that the plan leaves them to their owners as a
-     * full run does.
+     * full run does. Returns false, asking nothing, when the set turns out to be missing.
      */
-    private void findForeignValues() {
+    private boolean findForeignValues() {
       String set = spec.referenceSet();
       String after = null;
       while (true) {
         checkStop();
         List<String> batch = store.unownedValues(name, after, stagingBatchSize);
         if (batch.isEmpty()) {
-          return;
+          return true;
+        }
+        if (setIsNew()) {
+          return false;
         }
         Set<String> held =
             retrier.call(
@@ -615,34 +652,10 @@ public final class SyncEngine {
       }
     }
 
-    /**
-     * Sends the planned additions a batch at a time on a thread of its own: while QRadar takes one
-     * batch, the next is read from the store and the one before confirmed. At most two batches are
-     * in memory, so a slow QRadar makes the run wait, not memory grow.
-     */
+    /** Sends the planned additions, confirming each batch once QRadar has. */
     private void sendAdditions() {
       String set = spec.referenceSet();
-      try (Sender sender = new Sender("ioc-sync-send-" + name)) {
-        checkStop();
-        List<String> batch = store.plannedValues(name, Plan.Action.ADD, null, batchSize);
-        Future<AddResult> inFlight = batch.isEmpty() ? null : submitAdd(sender, set, batch);
-        while (inFlight != null) {
-          List<String> next =
-              store.plannedValues(name, Plan.Action.ADD, batch.get(batch.size() - 1), batchSize);
-          AddResult result = sender.await(inFlight);
-          boolean stop = stopNow();
-          inFlight = stop || next.isEmpty() ? null : submitAdd(sender, set, next);
-          confirmAdded(set, result);
-          if (stop) {
-            throw new Retrier.StoppedException();
-          }
-          batch = next;
-        }
-      }
-    }
-
-    private Future<AddResult> submitAdd(Sender sender, String set, List<String> batch) {
-      return sender.submit(() -> add(set, batch));
+      send(Plan.Action.ADD, batch -> add(set, batch), result -> confirmAdded(set, result));
     }
 
     private AddResult add(String set, List<String> batch) {
@@ -668,31 +681,16 @@ public final class SyncEngine {
       }
     }
 
-    /** Sends the planned removals as {@link #sendAdditions} sends additions. */
+    /** Sends the planned removals, confirming each batch once QRadar has. */
     private void sendRemovals() {
       String set = spec.referenceSet();
-      try (Sender sender = new Sender("ioc-sync-send-" + name)) {
-        checkStop();
-        List<String> batch = store.plannedValues(name, Plan.Action.REMOVE, null, batchSize);
-        Future<List<String>> inFlight = batch.isEmpty() ? null : submitRemove(sender, set, batch);
-        while (inFlight != null) {
-          List<String> next =
-              store.plannedValues(name, Plan.Action.REMOVE, batch.get(batch.size() - 1), batchSize);
-          List<String> done = sender.await(inFlight);
-          boolean stop = stopNow();
-          inFlight = stop || next.isEmpty() ? null : submitRemove(sender, set, next);
-          store.confirmRemoved(runId, name, done, clock.instant());
-          removed += done.size();
-          if (stop) {
-            throw new Retrier.StoppedException();
-          }
-          batch = next;
-        }
-      }
-    }
-
-    private Future<List<String>> submitRemove(Sender sender, String set, List<String> batch) {
-      return sender.submit(() -> remove(set, batch));
+      send(
+          Plan.Action.REMOVE,
+          batch -> remove(set, batch),
+          done -> {
+            store.confirmRemoved(runId, name, done, clock.instant());
+            removed += done.size();
+          });
     }
 
     private List<String> remove(String set, List<String> batch) {
@@ -704,6 +702,50 @@ public final class SyncEngine {
             return null;
           });
       return batch;
+    }
+
+    /**
+     * Sends the planned values of {@code action} a batch at a time on a thread of its own: while
+     * QRadar takes one batch, the next is read from the store and the one before confirmed. At most
+     * two batches are in memory, so a slow QRadar makes the run wait, not memory grow. A run on a
+     * shared store ({@link PostgresStore}) does its store work between batches instead, so that the
+     * lease check of each confirmation comes before the next batch leaves: a run that lost its
+     * lease sends nothing more.
+     */
+    private <R> void send(Plan.Action action, Function<List<String>, R> call, Consumer<R> confirm) {
+      boolean overlap = lease == null;
+      try (Sender sender = new Sender("ioc-sync-send-" + name)) {
+        checkStop();
+        List<String> batch = store.plannedValues(name, action, null, batchSize);
+        Future<R> inFlight = batch.isEmpty() ? null : submit(sender, call, batch);
+        while (inFlight != null) {
+          List<String> next = overlap ? following(action, batch) : List.of();
+          R result = sender.await(inFlight);
+          boolean stop = stopNow();
+          if (overlap) {
+            inFlight = stop || next.isEmpty() ? null : submit(sender, call, next);
+            confirm.accept(result);
+          } else {
+            confirm.accept(result);
+            stop = stop || stopNow();
+            next = stop ? List.of() : following(action, batch);
+            inFlight = next.isEmpty() ? null : submit(sender, call, next);
+          }
+          if (stop) {
+            throw new Retrier.StoppedException();
+          }
+          batch = next;
+        }
+      }
+    }
+
+    private List<String> following(Plan.Action action, List<String> batch) {
+      return store.plannedValues(name, action, batch.get(batch.size() - 1), batchSize);
+    }
+
+    private static <R> Future<R> submit(
+        Sender sender, Function<List<String>, R> call, List<String> batch) {
+      return sender.submit(() -> call.apply(batch));
     }
 
     private boolean stopNow() {

@@ -280,16 +280,55 @@ class SyncEngineTest {
   }
 
   @Test
-  void aSetDeletedInQradarIsCreatedAgainAndRefilled() {
+  void aSetDeletedInQradarIsCreatedAgainAndRefilledByTheNextRunThatWrites() {
     h.store.saveJob(TestJobs.ips("ips", SET));
-    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    String event = misp.addEvent(true);
+    misp.add(event, "ip-dst", "10.0.0.1");
     h.run("ips", RunKind.FULL);
     qradar.deleteSet(SET);
+    h.later();
+    misp.add(event, "ip-dst", "10.0.0.2");
 
     RunReport report = h.run("ips", RunKind.INCREMENTAL);
 
     assertThat(report.kind()).isEqualTo(RunKind.FULL);
-    assertThat(qradar.contents(SET)).containsExactly("10.0.0.1");
+    assertThat(qradar.contents(SET)).containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2");
+  }
+
+  @Test
+  void anIdlePollAsksQradarNothing() {
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    misp.add(misp.addEvent(true), "ip-dst", "10.0.0.1");
+    h.run("ips", RunKind.FULL);
+    int finds = qradar.calls(FakeQradar.Op.FIND);
+    h.later();
+
+    RunReport idle = h.run("ips", RunKind.INCREMENTAL);
+
+    assertThat(idle.ok()).as(String.valueOf(idle.error())).isTrue();
+    assertThat(idle.kind()).isEqualTo(RunKind.INCREMENTAL);
+    assertThat(qradar.calls(FakeQradar.Op.FIND)).isEqualTo(finds);
+    assertThat(qradar.calls(FakeQradar.Op.VALUES)).isZero();
+    assertThat(h.store.syncState("ips").cursor()).isNotNull();
+  }
+
+  @Test
+  void anIncrementalRunWithAChangeStillRefusesASetOfAnotherElementType() {
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    String event = misp.addEvent(true);
+    misp.add(event, "ip-dst", "10.0.0.1");
+    h.run("ips", RunKind.FULL);
+    qradar.deleteSet(SET);
+    qradar.createSet(SET, "ALN");
+    h.later();
+    misp.add(event, "ip-dst", "10.0.0.2");
+
+    RunReport report = h.run("ips", RunKind.INCREMENTAL);
+
+    assertThat(report.outcome()).isEqualTo(RunOutcome.FAILED);
+    assertThat(report.error()).contains("\"ALN\"");
+    assertThat(qradar.contents(SET)).isEmpty();
+    assertThat(h.store.syncState("ips").pendingAdd()).isZero();
   }
 
   @Test
