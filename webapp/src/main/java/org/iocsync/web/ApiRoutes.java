@@ -3,11 +3,11 @@ package org.iocsync.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +16,7 @@ import org.iocsync.core.JobSpec;
 import org.iocsync.core.RunKind;
 import org.iocsync.core.Server;
 import org.iocsync.core.StoredJob;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ final class ApiRoutes implements Routes {
 
   private final SyncService service;
   private final LogBuffer logs;
+  private volatile @Nullable StatusAnswer lastStatus;
 
   @Inject
   ApiRoutes(SyncService service, LogBuffer logs) {
@@ -46,11 +48,25 @@ final class ApiRoutes implements Routes {
     routes.post("/api/jobs/{name}/dry-run", this::dryRun);
     routes.post("/api/jobs/{name}/pause", ctx -> pause(ctx, true));
     routes.post("/api/jobs/{name}/resume", ctx -> pause(ctx, false));
-    routes.get("/api/status", ctx -> ctx.json(status(service)));
+    routes.get("/api/status", this::status);
     routes.get("/api/runs", this::runs);
     routes.get("/api/logs", ctx -> ctx.json(new Views.Logs(logs.latest(LOG_LINES))));
     routes.put("/api/connections/{server}", this::saveConnection);
     routes.post("/api/connections/{server}/test", this::testConnection);
+  }
+
+  /**
+   * Answers the status, writing its JSON again only when it differs from the last answer's: the
+   * page of every user polls it, and it changes far less often than it is asked.
+   */
+  private void status(Context ctx) {
+    Views.Status status = service.status();
+    StatusAnswer last = lastStatus;
+    if (last == null || !last.status().equals(status)) {
+      last = new StatusAnswer(status, ctx.jsonMapper().toJsonString(status, Views.Status.class));
+      lastStatus = last;
+    }
+    ctx.contentType(ContentType.APPLICATION_JSON).result(last.json());
   }
 
   private List<Views.Job> jobs() {
@@ -180,15 +196,6 @@ final class ApiRoutes implements Routes {
     }
   }
 
-  static Views.Status status(SyncService service) {
-    List<Views.JobStatus> jobs = new ArrayList<>();
-    for (StoredJob job : service.jobs()) {
-      jobs.add(Views.status(service, job));
-    }
-    return new Views.Status(
-        List.of(connection(service, Server.MISP), connection(service, Server.QRADAR)), jobs);
-  }
-
   static Views.Connection connection(SyncService service, Server server) {
     return Views.Connection.of(
         server, service.connection(server).orElse(null), service.secretSet(server));
@@ -203,6 +210,9 @@ final class ApiRoutes implements Routes {
           throw new NotFoundResponse("No server " + JobReader.quote(name) + ": use misp or qradar");
     };
   }
+
+  /** A status and its JSON. */
+  private record StatusAnswer(Views.Status status, String json) {}
 
   /** A request whose fields are wrong: answered 400 with each field's problem. */
   static final class InvalidRequest extends BadRequestResponse {

@@ -52,15 +52,22 @@ final class SyncService implements AutoCloseable {
   private final Connectors connectors;
   private final SyncEngine engine;
   private final Scheduler scheduler;
+  private final StatusBoard board;
   private boolean schedulingWanted;
   private volatile boolean scheduling;
 
   @Inject
-  SyncService(Store store, Connectors connectors, SyncEngine engine, Scheduler scheduler) {
+  SyncService(
+      Store store,
+      Connectors connectors,
+      SyncEngine engine,
+      Scheduler scheduler,
+      StatusBoard board) {
     this.store = store;
     this.connectors = connectors;
     this.engine = engine;
     this.scheduler = scheduler;
+    this.board = board;
   }
 
   /**
@@ -89,6 +96,14 @@ final class SyncService implements AutoCloseable {
     return store;
   }
 
+  /**
+   * Both connections and every job's status, answered from memory: see {@link StatusBoard} for when
+   * it reads the store.
+   */
+  Views.Status status() {
+    return board.status(this);
+  }
+
   List<StoredJob> jobs() {
     return store.jobs();
   }
@@ -99,11 +114,13 @@ final class SyncService implements AutoCloseable {
 
   void saveJob(JobSpec spec) {
     store.saveJob(spec);
+    board.saved(spec.name());
     LOG.info("Job {} saved", spec.name());
   }
 
   boolean deleteJob(String name) {
     boolean deleted = store.deleteJob(name);
+    board.changed();
     if (deleted) {
       LOG.info("Job {} deleted; the values it added stay in QRadar", name);
     }
@@ -117,6 +134,7 @@ final class SyncService implements AutoCloseable {
     } else {
       scheduler.resume(name);
     }
+    board.changed();
     LOG.info("Job {} {}", name, paused ? "paused" : "resumed");
   }
 
@@ -194,6 +212,7 @@ final class SyncService implements AutoCloseable {
     if (secret != null) {
       store.saveSecret(secretName(server), secret.reveal());
     }
+    board.changed();
     LOG.info("{} connection saved ({})", label(server), settings.url());
     startIfReady();
   }
@@ -251,10 +270,14 @@ final class SyncService implements AutoCloseable {
     return server == Server.MISP ? MISP_KEY : QRADAR_TOKEN;
   }
 
-  /** Stops the scheduler, letting runs end their batch in flight, then closes the store. */
+  /**
+   * Stops the scheduler, letting runs end their batch in flight, and the status's reading, then
+   * closes the store.
+   */
   @Override
   public void close() {
     scheduler.stop(STOP_GRACE);
+    board.close();
     store.close();
   }
 }

@@ -58,8 +58,15 @@ interface WebModule {
 
   @Provides
   @Singleton
-  static SyncEngine engine(Store store, IndicatorSource source, SetTarget target, Clock clock) {
-    return SyncEngine.builder().store(store).source(source).target(target).clock(clock).build();
+  static SyncEngine engine(
+      Store store, IndicatorSource source, SetTarget target, Clock clock, StatusBoard board) {
+    return SyncEngine.builder()
+        .store(store)
+        .source(source)
+        .target(target)
+        .clock(clock)
+        .listener(board)
+        .build();
   }
 
   @Provides
