@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +103,66 @@ class MemoryBoundTest {
     @Override
     public Stream<String> values(String set) {
       return Stream.empty();
+    }
+  }
+
+  /**
+   * Holds each batch until the test's thread lets it go, like a slow QRadar, and checks on each
+   * batch that the one sent two batches before is collectable by then.
+   */
+  private static final class SlowTarget implements SetTarget {
+    final List<WeakReference<String>> firstValues = new ArrayList<>();
+    int batchesHeldLonger;
+
+    @Override
+    public Optional<ReferenceSet> find(String name) {
+      return Optional.of(new ReferenceSet(name, "IP", null));
+    }
+
+    @Override
+    public ReferenceSet create(String name, ElementType elementType, @Nullable String ttl) {
+      throw new AssertionError("the set exists");
+    }
+
+    @Override
+    public AddResult add(String set, List<String> values) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+      firstValues.add(new WeakReference<>(values.get(0)));
+      int batch = firstValues.size() - 1;
+      if (batch >= 2 && !collected(firstValues.get(batch - 2))) {
+        batchesHeldLonger++;
+      }
+      return AddResult.allAccepted(values);
+    }
+
+    @Override
+    public void remove(String set, List<String> values) {}
+
+    @Override
+    public Stream<String> values(String set) {
+      return Stream.empty();
+    }
+  }
+
+  @Test
+  void aSlowQradarMakesTheRunWaitWithAtMostTwoBatchesInMemory() {
+    SlowTarget target = new SlowTarget();
+    try (SqliteStore store = SqliteStore.builder().stateDirectory(dir).build()) {
+      store.saveJob(TestJobs.ips("big", "big set"));
+      SyncEngine engine =
+          SyncEngine.builder()
+              .store(store)
+              .source(new GeneratingSource())
+              .target(target)
+              .batchSize(2_000)
+              .build();
+
+      RunReport report = engine.run("big", RunKind.FULL);
+
+      assertThat(report.ok()).as(String.valueOf(report.error())).isTrue();
+      assertThat(report.added()).isEqualTo(ATTRIBUTES);
+      assertThat(target.firstValues).hasSize(ATTRIBUTES / 2_000);
+      assertThat(target.batchesHeldLonger).isZero();
     }
   }
 
