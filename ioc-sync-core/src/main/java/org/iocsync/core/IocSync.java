@@ -85,7 +85,9 @@ import org.slf4j.LoggerFactory;
  * MISP, QRadar or the store ends the run cleanly and is in {@link RunReport#error()}, not thrown.
  * While the scheduler is started, the run goes through it, so that it waits for a run of the same
  * job in progress rather than racing it. Calls that fail in a way that may pass (the network, HTTP
- * 429 and 5xx) are retried as the {@link Builder#retryPolicy retry policy} says.
+ * 429 and 5xx) are retried as the {@link Builder#retryPolicy retry policy} says. {@link #runAll}
+ * and {@link #runTogether} run several jobs at once, reading MISP once where their searches overlap
+ * (see {@link SharedReads}); so does the scheduler with the runs that fall due together.
  *
  * <p>{@link #start} schedules every job of the store: an incremental run at each job's interval, a
  * full reconciliation each {@linkplain Builder#fullRunPeriod full-run period}, paused jobs held

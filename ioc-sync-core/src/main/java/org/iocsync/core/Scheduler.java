@@ -161,10 +161,11 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * The source the engine reads through, so that runs due together read MISP once where their
-     * searches overlap; without it each run reads alone.
+     * The source the engine reads through, so that runs due together (and those {@link
+     * Scheduler#runTogether} starts) read MISP once where their searches overlap; without it each
+     * run reads alone.
      */
-    Builder sharedReads(SharedReads sharedReads) {
+    public Builder sharedReads(SharedReads sharedReads) {
       this.sharedReads = Objects.requireNonNull(sharedReads, "sharedReads");
       return this;
     }

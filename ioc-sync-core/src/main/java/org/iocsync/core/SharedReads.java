@@ -22,6 +22,18 @@ import org.jspecify.annotations.Nullable;
  * An {@link IndicatorSource} that lets runs started together read MISP once where their searches
  * overlap.
  *
+ * <p>{@link IocSync} uses one of its own. A program that builds its own {@link SyncEngine} and
+ * {@link Scheduler} gives the engine {@code SharedReads.of(source)} as its source and the scheduler
+ * the same object ({@link Scheduler.Builder#sharedReads}), so that the scheduler's runs that fall
+ * due together share their reads:
+ *
+ * <pre>{@code
+ * SharedReads reads = SharedReads.of(new MispIndicatorSource(misp));
+ * SyncEngine engine = SyncEngine.builder().store(store).source(reads).target(target).build();
+ * Scheduler scheduler =
+ *     Scheduler.builder().engine(engine).store(store).sharedReads(reads).build();
+ * }</pre>
+ *
  * <p>Runs outside a {@linkplain #gather gathering} read through the wrapped source as before. The
  * runs of a gathering each sit on one {@link Seat}, which the threads a run starts while seated
  * share (a seat that has closed reads through the wrapped source): when every seated run that is
@@ -43,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A failure of the shared search reaches each run still reading as a {@link SourceException} of
  * the same kind; from then on that run reads alone, so that its retry does not wait for the others.
  */
-final class SharedReads implements IndicatorSource {
+public final class SharedReads implements IndicatorSource {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final IndicatorSource source;
@@ -60,8 +72,11 @@ final class SharedReads implements IndicatorSource {
     this.gatherTimeout = builder.gatherTimeout;
   }
 
-  /** Shares the reads of {@code source} with the default buffers. */
-  static SharedReads of(IndicatorSource source) {
+  /**
+   * Shares the reads of {@code source}: each run a buffer of four chunks of 250 attributes, and a
+   * wait of at most 30 seconds for the others of its gathering.
+   */
+  public static SharedReads of(IndicatorSource source) {
     return builder(source).build();
   }
 
