@@ -430,19 +430,7 @@ public final class Scheduler implements AutoCloseable {
     AtomicBoolean stop = new AtomicBoolean();
     slot.stop = stop;
     try {
-      workers.execute(
-          () -> {
-            if (seat == null) {
-              execute(slot, kind, stop, result);
-              return;
-            }
-            seat.enter();
-            try {
-              execute(slot, kind, stop, result);
-            } finally {
-              seat.close();
-            }
-          });
+      workers.execute(() -> execute(slot, kind, stop, result, seat));
     } catch (RuntimeException e) {
       slot.running = false;
       if (seat != null) {
@@ -453,11 +441,18 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void execute(
-      Slot slot, RunKind kind, AtomicBoolean stop, CompletableFuture<RunReport> result) {
+      Slot slot,
+      RunKind kind,
+      AtomicBoolean stop,
+      CompletableFuture<RunReport> result,
+      SharedReads.@Nullable Seat seat) {
     Instant start = clock.instant();
     RunReport report = null;
     Throwable failure = null;
     JobBusyException busy = null;
+    if (seat != null) {
+      seat.enter();
+    }
     try {
       report = runner.run(slot.name, kind, () -> stopping || stop.get());
     } catch (JobBusyException e) {
@@ -476,6 +471,10 @@ public final class Scheduler implements AutoCloseable {
           kind.name().toLowerCase(Locale.ROOT),
           t.toString(),
           t);
+    }
+    // Left before a queued run starts from here, so that a worker it starts does not inherit it.
+    if (seat != null) {
+      seat.close();
     }
     synchronized (lock) {
       slot.running = false;
