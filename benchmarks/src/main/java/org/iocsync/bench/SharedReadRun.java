@@ -31,9 +31,9 @@ import org.iocsync.testkit.FakeQradar;
  * hashes and e-mail addresses, each alone) and {@code shared} (the five with {@link
  * IocSync#runAll}); then {@code separate-everything} and {@code shared-everything}, the same for
  * five jobs of every type (each a set of all indicators, as for five consumers). Each phase has a
- * fresh store and sets of its own, and reports its seconds and attributes read. {@link #measure} is
- * the suite's side: it serves the fakes, counts MISP's requests and bytes between the phases, and
- * returns every figure. Run by itself with {@code --measure COUNT}, it prints them.
+ * fresh store and sets of its own, and reports its seconds, attributes read and heap peak. {@link
+ * #measure} is the suite's side: it serves the fakes, counts MISP's requests and bytes between the
+ * phases, and returns every figure. Run by itself with {@code --measure COUNT}, it prints them.
  */
 public final class SharedReadRun {
   static final List<String> PHASES =
@@ -72,6 +72,7 @@ public final class SharedReadRun {
           sync.defineJob(job);
         }
         Figures.awaitPhase(phase);
+        Figures.resetHeapPeak();
         long started = System.nanoTime();
         List<RunReport> reports =
             phase.startsWith("shared")
@@ -87,6 +88,7 @@ public final class SharedReadRun {
         }
         Figures.report(phase + ".seconds", seconds);
         Figures.report(phase + ".fetched", fetched);
+        Figures.report(phase + ".heapPeakMib", Figures.heapPeakMib());
       }
     }
     Figures.awaitPhase("end");
