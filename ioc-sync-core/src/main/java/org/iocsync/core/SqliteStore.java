@@ -839,7 +839,8 @@ public final class SqliteStore implements Store {
 
   private static long planIncremental(Connection c, String job, SyncMode mode) throws SQLException {
     // Only the values the staged attributes held or hold now can change, plus pending values,
-    // which count as the job's own until confirmed.
+    // which count as the job's own until confirmed. CROSS JOIN makes SQLite walk the few staged
+    // attributes and look their holders up, never the other way round over every holder.
     update(
         c,
         "INSERT INTO stage_candidate (job, value, desired, was_desired, state)"
@@ -850,8 +851,8 @@ public final class SqliteStore implements Store {
             + " AND s.uuid = h.uuid)),"
             + " EXISTS (SELECT 1 FROM holder h WHERE h.job = ?1 AND h.value = cand.value),"
             + " (SELECT l.state FROM ledger l WHERE l.job = ?1 AND l.value = cand.value)"
-            + " FROM (SELECT h.value AS value FROM holder h JOIN stage_attribute s"
-            + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?1"
+            + " FROM (SELECT h.value AS value FROM stage_attribute s CROSS JOIN holder h"
+            + " ON h.job = s.job AND h.uuid = s.uuid WHERE s.job = ?1"
             + " UNION SELECT value FROM stage_value WHERE job = ?1"
             + " UNION SELECT value FROM ledger WHERE job = ?1"
             + " AND state IN ('PENDING_ADD', 'PENDING_REMOVE')) cand",
@@ -908,8 +909,8 @@ public final class SqliteStore implements Store {
                   prepare(
                       c,
                       "SELECT value FROM (SELECT value FROM stage_value WHERE job = ?1"
-                          + " UNION SELECT h.value FROM holder h JOIN stage_attribute s"
-                          + " ON s.job = h.job AND s.uuid = h.uuid WHERE h.job = ?1) v"
+                          + " UNION SELECT h.value FROM stage_attribute s CROSS JOIN holder h"
+                          + " ON h.job = s.job AND h.uuid = s.uuid WHERE s.job = ?1) v"
                           + " WHERE value > ?2 AND NOT EXISTS (SELECT 1 FROM ledger l"
                           + " WHERE l.job = ?1 AND l.value = v.value) ORDER BY value LIMIT ?3",
                       job,
