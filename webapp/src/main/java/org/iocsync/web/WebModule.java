@@ -12,6 +12,7 @@ import java.time.Clock;
 import org.iocsync.core.IndicatorSource;
 import org.iocsync.core.Scheduler;
 import org.iocsync.core.SetTarget;
+import org.iocsync.core.SharedReads;
 import org.iocsync.core.SqliteStore;
 import org.iocsync.core.Store;
 import org.iocsync.core.SyncEngine;
@@ -56,10 +57,17 @@ interface WebModule {
   @Binds
   SetTarget setTarget(SavedQradar qradar);
 
+  /** Lets runs the scheduler starts together read MISP once where their searches overlap. */
+  @Provides
+  @Singleton
+  static SharedReads sharedReads(IndicatorSource source) {
+    return SharedReads.of(source);
+  }
+
   @Provides
   @Singleton
   static SyncEngine engine(
-      Store store, IndicatorSource source, SetTarget target, Clock clock, StatusBoard board) {
+      Store store, SharedReads source, SetTarget target, Clock clock, StatusBoard board) {
     return SyncEngine.builder()
         .store(store)
         .source(source)
@@ -71,8 +79,8 @@ interface WebModule {
 
   @Provides
   @Singleton
-  static Scheduler scheduler(SyncEngine engine, Store store, Clock clock) {
-    return Scheduler.builder().engine(engine).store(store).clock(clock).build();
+  static Scheduler scheduler(SyncEngine engine, Store store, Clock clock, SharedReads reads) {
+    return Scheduler.builder().engine(engine).store(store).clock(clock).sharedReads(reads).build();
   }
 
   @Provides

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.iocsync.core.ConnectionSettings;
@@ -64,6 +65,8 @@ class SchedulingTest {
     service.startScheduling();
     await(() -> finishedRuns("ips") == 1);
     assertThat(lastRun("ips").kind()).isEqualTo(RunKind.FULL);
+    // The scheduler sets the next run once the engine hands the run back, just after its record.
+    await(() -> service.nextRun("ips").equals(Optional.of(START.plus(Duration.ofMinutes(15)))));
     server.clock.advance(Duration.ofMinutes(14));
     assertThat(service.nextRun("ips")).contains(START.plus(Duration.ofMinutes(15)));
     server.clock.advance(Duration.ofMinutes(2));
@@ -147,7 +150,9 @@ class SchedulingTest {
     connect();
     service.saveJob(job("ips", 15));
     service.runSoon("ips", RunKind.FULL);
-    await(() -> finishedRuns("ips") == 1);
+    // The run's record ends just before the scheduler lets the job go: a run asked for sooner is
+    // refused as busy.
+    await(() -> finishedRuns("ips") == 1 && !service.busy("ips"));
 
     service.saveConnection(
         Server.QRADAR,
