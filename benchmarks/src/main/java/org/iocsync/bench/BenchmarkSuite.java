@@ -44,6 +44,9 @@ public final class BenchmarkSuite {
     suite.qradarBulk("LEGACY");
     suite.qradarBulk("COLLECTIONS");
     suite.sync();
+    suite.qradarChanges();
+    suite.sharedReads();
+    suite.statusUnderLoad();
     System.exit(suite.printTable() ? 0 : 1);
   }
 
@@ -201,6 +204,81 @@ public final class BenchmarkSuite {
     }
   }
 
+  private void qradarChanges() throws Exception {
+    int count = scaled(1_000_000);
+    int values = Math.min(1_000, count);
+    Map<String, Double> figures =
+        ChildRun.run(
+            "1g", QradarChangesRun.class, Integer.toString(count), Integer.toString(values));
+    for (String api : List.of("legacy", "collections")) {
+      String name = "QRadar, " + values + " of a set of " + count + ", " + api;
+      for (String[] call :
+          new String[][] {
+            {"present", "which are held"},
+            {"presentByReading", "which are held, reading all"},
+            {"removeAll", "remove them"},
+            {"removeOneByOne", "remove them one by one"}
+          }) {
+        rows.add(
+            Row.figure(
+                name, call[1] + ": requests", figures.get(api + "." + call[0] + ".requests")));
+        rows.add(
+            Row.figure(name, call[1] + ": seconds", figures.get(api + "." + call[0] + ".seconds")));
+      }
+    }
+  }
+
+  private void sharedReads() throws Exception {
+    int count = scaled(200_000);
+    Map<String, Double> figures = SharedReadRun.measure(count);
+    String name = "Five jobs, one tag filter, " + count + " attributes";
+    for (String[] phase :
+        new String[][] {
+          {"alone", "one IP job"},
+          {"separate", "five types, one by one"},
+          {"shared", "five types, together"},
+          {"separate-everything", "five of all types, one by one"},
+          {"shared-everything", "five of all types, together"}
+        }) {
+      rows.add(
+          Row.figure(name, phase[1] + ": MISP requests", figures.get(phase[0] + ".mispRequests")));
+      rows.add(Row.figure(name, phase[1] + ": MISP bytes", figures.get(phase[0] + ".mispBytes")));
+    }
+    double oneRead = figures.get("separate-everything.mispBytes") / 5;
+    rows.add(
+        Row.atMost(
+            name,
+            "together: bytes per one job's read",
+            figures.get("shared-everything.mispBytes") / oneRead,
+            1.05));
+  }
+
+  private void statusUnderLoad() throws Exception {
+    int count = scaled(1_000_000);
+    Path state = Files.createTempDirectory("ioc-sync-bench-status");
+    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
+        FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
+      misp.seed(count);
+      Map<String, Double> figures =
+          ChildRun.run(
+              "256m",
+              StatusRun.class,
+              misp.url(),
+              misp.apiKey(),
+              qradar.url(),
+              qradar.token(),
+              state.toString());
+      String name = "Status call, 50 clients, full sync of " + count;
+      rows.add(Row.completed(name));
+      rows.add(Row.below(name, "p99 (ms)", figures.get("status.p99Ms"), 50));
+      rows.add(Row.figure(name, "p50 (ms)", figures.get("status.p50Ms")));
+      rows.add(Row.figure(name, "max (ms)", figures.get("status.maxMs")));
+      rows.add(Row.figure(name, "calls", figures.get("status.count")));
+      rows.add(Row.atMost(name, "errors", figures.get("status.errors"), 0));
+      rows.add(Row.figure(name, "sync seconds", figures.get("sync.seconds")));
+    }
+  }
+
   /** Gives {@code count} attributes of the first seeded events new values. */
   private static void editValues(FakeMisp misp, int count) {
     int edited = 0;
@@ -249,7 +327,7 @@ public final class BenchmarkSuite {
   private boolean printTable() {
     System.out.printf(
         Locale.ROOT,
-        "%n%-48s %-26s %14s %12s %6s%n",
+        "%n%-48s %-36s %14s %12s %6s%n",
         "benchmark",
         "figure",
         "measured",
@@ -259,7 +337,7 @@ public final class BenchmarkSuite {
     for (Row row : rows) {
       System.out.printf(
           Locale.ROOT,
-          "%-48s %-26s %14s %12s %6s%n",
+          "%-48s %-36s %14s %12s %6s%n",
           row.benchmark(),
           row.figure(),
           row.measured(),
@@ -284,6 +362,11 @@ public final class BenchmarkSuite {
     static Row atLeast(String benchmark, String figure, Double value, double target) {
       return new Row(
           benchmark, figure, format(value), "≥ " + format(target), value >= target ? "yes" : "NO");
+    }
+
+    static Row below(String benchmark, String figure, Double value, double target) {
+      return new Row(
+          benchmark, figure, format(value), "< " + format(target), value < target ? "yes" : "NO");
     }
 
     static Row atMost(String benchmark, String figure, Double value, double target) {
