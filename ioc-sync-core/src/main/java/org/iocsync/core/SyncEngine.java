@@ -131,7 +131,7 @@ public final class SyncEngine {
     private RandomGenerator random = RandomGenerator.getDefault();
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private int batchSize = 1000;
-    private int stagingBatchSize = 10_000;
+    private int stagingBatchSize = 5_000;
     private int maxValueLength = 2048;
     private Duration incrementalOverlap = Duration.ofMinutes(5);
     private int dryRunListLimit = 1000;
