@@ -61,7 +61,7 @@ class ChaosIT {
     if (fixedSeed == null && !random) {
       seeds.addAll(REGRESSION_SEEDS);
     }
-    System.out.printf("Chaos: %d rounds, %d at once, seeds %s%n", rounds, parallel, seeds);
+    System.out.printf("Chaos: %d rounds, %d at once, seeds %s%n", seeds.size(), parallel, seeds);
 
     long started = System.nanoTime();
     List<ChaosRound.Outcome> outcomes = runAll(jar, work, seeds, parallel);
@@ -73,7 +73,7 @@ class ChaosIT {
     System.out.printf(
         "Chaos: %d of %d rounds survived in %d s; %d values checked, %d values lost, %d extra%n",
         survived,
-        rounds,
+        seeds.size(),
         Duration.ofNanos(System.nanoTime() - started).toSeconds(),
         checked,
         lost,
