@@ -392,16 +392,7 @@ public final class SyncEngine {
     }
 
     private RunReport reconcile() {
-      if (kind == RunKind.FULL) {
-        setIsNew();
-      }
       Plan planned = readAndPlan();
-      if (kind == RunKind.INCREMENTAL
-          && (planned.toAdd() > 0 || planned.toRemove() > 0)
-          && setIsNew()) {
-        kind = RunKind.FULL;
-        planned = readAndPlan();
-      }
       plan = planned;
       if (dryRun) {
         return dryReport(planned);
@@ -416,22 +407,30 @@ public final class SyncEngine {
     }
 
     /**
-     * Reads MISP and plans. An incremental run that turns out to need QRadar's set and finds it
-     * missing starts again as a full run.
+     * Reads MISP and plans. A full run looks the set up first; an incremental run only once it has
+     * a value to ask QRadar about or a change to write, and starts again as a full run when the set
+     * then turns out to be missing.
      */
     private Plan readAndPlan() {
-      readAttributes();
       if (kind == RunKind.FULL) {
+        setIsNew();
+        readAttributes();
         if (setIsNew()) {
           createSet();
         } else {
           readPresentValues();
         }
-      } else if (!findForeignValues()) {
-        kind = RunKind.FULL;
-        return readAndPlan();
+        return store.plan(name, kind, spec.mode());
       }
-      return store.plan(name, kind, spec.mode());
+      readAttributes();
+      if (findForeignValues()) {
+        Plan planned = store.plan(name, kind, spec.mode());
+        if ((planned.toAdd() == 0 && planned.toRemove() == 0) || !setIsNew()) {
+          return planned;
+        }
+      }
+      kind = RunKind.FULL;
+      return readAndPlan();
     }
 
     /**
