@@ -67,6 +67,8 @@ public final class SqliteStore implements Store {
   private static final long JOURNAL_SIZE_LIMIT = 64L * 1024 * 1024;
   private static final Moshi MOSHI = new Moshi.Builder().build();
   private static final JsonAdapter<JobSpec> SPEC_JSON = MOSHI.adapter(JobSpec.class);
+  private static final JsonAdapter<List<String>> VALUES_JSON =
+      MOSHI.adapter(com.squareup.moshi.Types.newParameterizedType(List.class, String.class));
   private static final JsonAdapter<Map<String, Long>> COUNTS_JSON =
       MOSHI.adapter(
           com.squareup.moshi.Types.newParameterizedType(Map.class, String.class, Long.class));
@@ -335,6 +337,7 @@ public final class SqliteStore implements Store {
           if (old.isPresent() && targetChanged(old.get(), spec)) {
             update(c, "DELETE FROM ledger WHERE job = ?", spec.name());
             update(c, "DELETE FROM holder WHERE job = ?", spec.name());
+            update(c, "DELETE FROM holder_value WHERE job = ?", spec.name());
             update(c, "DELETE FROM job_state WHERE job = ?", spec.name());
           } else if (old.isPresent() && filterChanged(old.get(), spec)) {
             update(c, "UPDATE job_state SET cursor = NULL WHERE job = ?", spec.name());
@@ -753,7 +756,8 @@ public final class SqliteStore implements Store {
   /**
    * Moves the attributes staged since the last call into stage_attribute, keeping each uuid's
    * latest reading (of two with one timestamp, the one staged last), and makes stage_value the
-   * distinct values they hold. Both are filled in key order, so that pages are written once.
+   * values they hold with the uuid holding each. Both are filled in key order, so that pages are
+   * written once.
    */
   private static void settle(Connection c, String job) throws SQLException {
     if (queryLong(c, "SELECT EXISTS (SELECT 1 FROM stage_read WHERE job = ?)", job) == 0) {
@@ -772,8 +776,8 @@ public final class SqliteStore implements Store {
     update(c, "DELETE FROM stage_value WHERE job = ?", job);
     update(
         c,
-        "INSERT INTO stage_value (job, value) SELECT job, value FROM stage_attribute"
-            + " WHERE job = ? AND value IS NOT NULL ON CONFLICT DO NOTHING",
+        "INSERT INTO stage_value (job, value, uuid) SELECT job, value, uuid FROM stage_attribute"
+            + " WHERE job = ? AND value IS NOT NULL ORDER BY value, uuid",
         job);
   }
 
@@ -819,8 +823,9 @@ public final class SqliteStore implements Store {
     update(
         c,
         "INSERT INTO stage_plan (job, action, value)"
-            + " SELECT ?1, 'ADD', d.value FROM stage_value d WHERE d.job = ?1"
-            + " AND (NOT EXISTS (SELECT 1 FROM stage_present p WHERE p.job = ?1"
+            + " SELECT ?1, 'ADD', d.value FROM (SELECT DISTINCT value FROM stage_value"
+            + " WHERE job = ?1) d"
+            + " WHERE (NOT EXISTS (SELECT 1 FROM stage_present p WHERE p.job = ?1"
             + " AND p.value = d.value)"
             + " OR EXISTS (SELECT 1 FROM ledger l WHERE l.job = ?1 AND l.value = d.value"
             + " AND l.state <> 'CONFIRMED'))",
@@ -834,7 +839,7 @@ public final class SqliteStore implements Store {
               + " AND d.value = l.value)",
           job);
     }
-    return queryLong(c, "SELECT COUNT(*) FROM stage_value WHERE job = ?", job);
+    return queryLong(c, "SELECT COUNT(DISTINCT value) FROM stage_value WHERE job = ?", job);
   }
 
   private static long planIncremental(Connection c, String job, SyncMode mode) throws SQLException {
@@ -846,16 +851,15 @@ public final class SqliteStore implements Store {
         "INSERT INTO stage_candidate (job, value, desired, was_desired, state)"
             + " SELECT ?1, cand.value,"
             + " EXISTS (SELECT 1 FROM stage_value d WHERE d.job = ?1 AND d.value = cand.value)"
-            + " OR EXISTS (SELECT 1 FROM holder h WHERE h.job = ?1 AND h.value = cand.value"
+            + " OR EXISTS (SELECT 1 FROM holder_value h WHERE h.job = ?1 AND h.value = cand.value"
             + " AND NOT EXISTS (SELECT 1 FROM stage_attribute s WHERE s.job = ?1"
             + " AND s.uuid = h.uuid)),"
-            + " EXISTS (SELECT 1 FROM holder h WHERE h.job = ?1 AND h.value = cand.value),"
+            + " EXISTS (SELECT 1 FROM holder_value h WHERE h.job = ?1 AND h.value = cand.value),"
             + " (SELECT l.state FROM ledger l WHERE l.job = ?1 AND l.value = cand.value)"
             + " FROM (SELECT h.value AS value FROM stage_attribute s CROSS JOIN holder h"
             + " ON h.job = s.job AND h.uuid = s.uuid WHERE s.job = ?1"
             + " UNION SELECT value FROM stage_value WHERE job = ?1"
-            + " UNION SELECT value FROM ledger WHERE job = ?1"
-            + " AND state IN ('PENDING_ADD', 'PENDING_REMOVE')) cand",
+            + " UNION SELECT value FROM ledger WHERE job = ?1 AND state <> 'CONFIRMED') cand",
         job);
     update(
         c,
@@ -883,7 +887,7 @@ public final class SqliteStore implements Store {
     long before =
         known != null
             ? known
-            : queryLong(c, "SELECT COUNT(DISTINCT value) FROM holder WHERE job = ?", job);
+            : queryLong(c, "SELECT COUNT(DISTINCT value) FROM holder_value WHERE job = ?", job);
     long change =
         queryLong(
             c,
@@ -956,25 +960,43 @@ public final class SqliteStore implements Store {
     write(
         "recording the plan of job " + job,
         c -> {
-          // Only the holders that changed are written: a full run that finds what the last one
-          // found rewrites nothing.
+          // Only the holders that changed are written: a run that finds what the last one found
+          // rewrites nothing.
           if (kind == RunKind.FULL) {
             update(
                 c,
                 "DELETE FROM holder WHERE job = ?1 AND NOT EXISTS (SELECT 1 FROM stage_attribute s"
                     + " WHERE s.job = ?1 AND s.uuid = holder.uuid AND s.value = holder.value)",
                 job);
-          } else {
             update(
                 c,
-                "DELETE FROM holder WHERE job = ?1"
-                    + " AND uuid IN (SELECT uuid FROM stage_attribute WHERE job = ?1)",
+                "DELETE FROM holder_value WHERE job = ?1 AND NOT EXISTS (SELECT 1 FROM stage_value s"
+                    + " WHERE s.job = ?1 AND s.value = holder_value.value"
+                    + " AND s.uuid = holder_value.uuid)",
+                job);
+          } else {
+            String changed =
+                "SELECT h.job, h.value, h.uuid FROM stage_attribute s CROSS JOIN holder h"
+                    + " ON h.job = s.job AND h.uuid = s.uuid"
+                    + " WHERE s.job = ?1 AND s.value IS NOT h.value";
+            update(
+                c, "DELETE FROM holder_value WHERE (job, value, uuid) IN (" + changed + ")", job);
+            update(
+                c,
+                "DELETE FROM holder WHERE job = ?1 AND uuid IN (SELECT uuid FROM ("
+                    + changed
+                    + "))",
                 job);
           }
           update(
               c,
               "INSERT INTO holder (job, uuid, value) SELECT job, uuid, value FROM stage_attribute"
                   + " WHERE job = ? AND value IS NOT NULL ON CONFLICT DO NOTHING",
+              job);
+          update(
+              c,
+              "INSERT INTO holder_value (job, value, uuid) SELECT job, value, uuid FROM stage_value"
+                  + " WHERE job = ? ON CONFLICT DO NOTHING",
               job);
           update(
               c,
@@ -1023,15 +1045,14 @@ public final class SqliteStore implements Store {
     write(
         "confirming values added by job " + job,
         c -> {
-          try (PreparedStatement statement =
-              c.prepareStatement(
-                  "UPDATE ledger SET state = 'CONFIRMED', updated_at = ? WHERE job = ?"
-                      + " AND value = ?")) {
-            for (String value : accepted) {
-              bind(statement, at.toEpochMilli(), job, value);
-              statement.addBatch();
-            }
-            statement.executeBatch();
+          if (!accepted.isEmpty()) {
+            update(
+                c,
+                "UPDATE ledger SET state = 'CONFIRMED', updated_at = ?1 WHERE job = ?2"
+                    + " AND value IN (SELECT value FROM json_each(?3))",
+                at.toEpochMilli(),
+                job,
+                VALUES_JSON.toJson(accepted));
           }
           deleteFromLedger(c, job, rejected);
           update(
@@ -1059,13 +1080,12 @@ public final class SqliteStore implements Store {
 
   private static void deleteFromLedger(Connection c, String job, List<String> values)
       throws SQLException {
-    try (PreparedStatement statement =
-        c.prepareStatement("DELETE FROM ledger WHERE job = ? AND value = ?")) {
-      for (String value : values) {
-        bind(statement, job, value);
-        statement.addBatch();
-      }
-      statement.executeBatch();
+    if (!values.isEmpty()) {
+      update(
+          c,
+          "DELETE FROM ledger WHERE job = ?1 AND value IN (SELECT value FROM json_each(?2))",
+          job,
+          VALUES_JSON.toJson(values));
     }
   }
 

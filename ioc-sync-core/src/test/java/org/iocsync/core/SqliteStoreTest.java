@@ -73,6 +73,52 @@ class SqliteStoreTest extends StoreContractTest {
   }
 
   @Test
+  void upgradingFromSchemaVersion3KeepsEveryHolderFoundByItsValue() throws SQLException {
+    try (SqliteStore store = SqliteStore.builder().stateDirectory(dir).build()) {
+      store.saveJob(TestJobs.ips("ips", "set"));
+      long run = store.beginRun("ips", RunKind.FULL, NOW);
+      store.stageAttributes(
+          "ips",
+          List.of(
+              new StagedAttribute("u1", "10.0.0.1", null, 1),
+              new StagedAttribute("u2", "10.0.0.2", null, 1),
+              new StagedAttribute("u3", "10.0.0.2", null, 1)));
+      store.applyPlan(run, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+      store.confirmAdded(run, "ips", List.of("10.0.0.1", "10.0.0.2"), List.of(), NOW);
+    }
+    // Put the database back as version 3 left it, holders and all.
+    for (String statement :
+        List.of(
+            "DROP TABLE holder_value",
+            "CREATE INDEX holder_by_value ON holder (job, value)",
+            "DROP INDEX ledger_pending",
+            "CREATE INDEX ledger_by_state ON ledger (job, state, value)",
+            "DROP TABLE stage_value",
+            "CREATE TABLE stage_value (job TEXT NOT NULL, value TEXT NOT NULL,"
+                + " PRIMARY KEY (job, value)) WITHOUT ROWID",
+            "DELETE FROM flyway_schema_history WHERE version = '4'")) {
+      sql(statement);
+    }
+
+    Store store = sqlite();
+    long next = store.beginRun("ips", RunKind.INCREMENTAL, NOW.plusSeconds(60));
+    store.stageAttributes(
+        "ips",
+        List.of(
+            new StagedAttribute("u1", "10.0.0.9", null, 2),
+            new StagedAttribute("u2", null, SkipReason.NOT_IDS, 2)));
+    Plan plan = store.plan("ips", RunKind.INCREMENTAL, SyncMode.MIRROR);
+
+    // 10.0.0.2 stays: u3 still holds it, which only the migrated holders can tell.
+    assertThat(store.plannedValues("ips", Plan.Action.REMOVE, null, 10))
+        .containsExactly("10.0.0.1");
+    assertThat(store.plannedValues("ips", Plan.Action.ADD, null, 10)).containsExactly("10.0.0.9");
+    assertThat(plan.desired()).isEqualTo(2);
+    store.applyPlan(next, "ips", RunKind.INCREMENTAL, plan);
+    assertThat(store.syncState("ips").pendingRemove()).isEqualTo(1);
+  }
+
+  @Test
   void keepsSecretsEncryptedOnDisk() throws IOException {
     String key = "s3cr3t-MISP-key-0123456789abcdefghijklmn";
     try (SqliteStore store = SqliteStore.builder().stateDirectory(dir).build()) {
@@ -244,7 +290,7 @@ class SqliteStoreTest extends StoreContractTest {
     assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("knows up to version 3")
+        .hasMessageContaining("knows up to version 4")
         .extracting(e -> ((StoreException) e).problem())
         .isEqualTo(StoreException.Problem.NEWER_SCHEMA);
     try (Connection connection = raw();
