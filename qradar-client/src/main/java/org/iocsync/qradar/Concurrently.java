@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 final class Concurrently {
   /** How many requests run at once: enough to hide the round trips, polite to the server. */
-  static final int REQUESTS_AT_ONCE = 4;
+  static final int REQUESTS_AT_ONCE = 8;
 
   private static final ThreadFactory THREADS =
       task -> {

@@ -400,9 +400,9 @@ class PresenceAndRemovalTest {
   }
 
   @Test
-  void removeAllRunsFourDeletionsAtOnce() {
-    List<String> values = IntStream.range(1, 13).mapToObj(i -> "192.0.2." + i).toList();
-    CountDownLatch fourInFlight = new CountDownLatch(4);
+  void removeAllRunsEightDeletionsAtOnce() {
+    List<String> values = IntStream.range(1, 25).mapToObj(i -> "192.0.2." + i).toList();
+    CountDownLatch allInFlight = new CountDownLatch(8);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger mostInFlight = new AtomicInteger();
     server.setDispatcher(
@@ -424,8 +424,8 @@ class PresenceAndRemovalTest {
             }
             if (path.startsWith(ENTRIES + "/")) {
               mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-              fourInFlight.countDown();
-              fourInFlight.await(5, TimeUnit.SECONDS);
+              allInFlight.countDown();
+              allInFlight.await(5, TimeUnit.SECONDS);
               inFlight.decrementAndGet();
               return new MockResponse.Builder().code(204).build();
             }
@@ -436,7 +436,7 @@ class PresenceAndRemovalTest {
     List<String> removed = collections().removeAll("s", values);
 
     assertThat(removed).containsExactlyInAnyOrderElementsOf(values);
-    assertThat(mostInFlight.get()).isEqualTo(Concurrently.REQUESTS_AT_ONCE);
+    assertThat(mostInFlight.get()).isEqualTo(8).isEqualTo(Concurrently.REQUESTS_AT_ONCE);
   }
 
   @Test
