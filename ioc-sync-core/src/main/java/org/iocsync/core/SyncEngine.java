@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -83,6 +86,12 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   private static final int EXAMPLES_PER_REASON = 5;
+
+  /**
+   * How many batches a run on a store of its own has QRadar take at once: two hide the round trips
+   * of a bulk task without crowding QRadar's task queue.
+   */
+  private static final int BATCHES_IN_FLIGHT = 2;
 
   private final Store store;
   private final IndicatorSource source;
@@ -341,7 +350,10 @@ public final class SyncEngine {
     private @Nullable Plan plan;
     private @Nullable Boolean setIsNew;
     private long added;
-    private long removed;
+
+    /** Counted on the thread that sends removals, read once the run has ended. */
+    private final AtomicLong removed = new AtomicLong();
+
     private long rejected;
     private final Map<SkipReason, List<SkippedAttribute>> examples =
         new EnumMap<>(SkipReason.class);
@@ -399,8 +411,7 @@ public final class SyncEngine {
       }
 
       store.applyPlan(runId, name, kind, planned);
-      sendAdditions();
-      sendRemovals();
+      sendChanges(planned);
       store.finishRun(
           runId, name, RunOutcome.OK, null, clock.instant(), upperBound, kind == RunKind.FULL);
       return report(RunOutcome.OK, null, List.of(), List.of());
@@ -651,6 +662,29 @@ public final class SyncEngine {
       }
     }
 
+    /**
+     * Sends the planned additions and removals. A run on a store of its own sends the removals on a
+     * thread of their own while it sends the additions, since no value is both added and removed; a
+     * run on a shared store sends one after the other, for the reason {@link #send} gives.
+     */
+    private void sendChanges(Plan planned) {
+      if (lease != null || planned.toAdd() == 0 || planned.toRemove() == 0) {
+        sendAdditions();
+        sendRemovals();
+        return;
+      }
+      try (Sender removing = new Sender("ioc-sync-remove-" + name, 1)) {
+        Future<Void> removals =
+            removing.submit(
+                () -> {
+                  sendRemovals();
+                  return null;
+                });
+        sendAdditions();
+        removing.await(removals);
+      }
+    }
+
     /** Sends the planned additions, confirming each batch once QRadar has. */
     private void sendAdditions() {
       String set = spec.referenceSet();
@@ -688,7 +722,7 @@ public final class SyncEngine {
           batch -> remove(set, batch),
           done -> {
             store.confirmRemoved(runId, name, done, clock.instant());
-            removed += done.size();
+            removed.addAndGet(done.size());
           });
     }
 
@@ -704,47 +738,62 @@ public final class SyncEngine {
     }
 
     /**
-     * Sends the planned values of {@code action} a batch at a time on a thread of its own: while
-     * QRadar takes one batch, the next is read from the store and the one before confirmed. At most
-     * two batches are in memory, so a slow QRadar makes the run wait, not memory grow. A run on a
-     * shared store ({@link PostgresStore}) does its store work between batches instead, so that the
-     * lease check of each confirmation comes before the next batch leaves: a run that lost its
-     * lease sends nothing more.
+     * Sends the planned values of {@code action} a batch at a time on threads of their own: while
+     * QRadar takes up to {@link #BATCHES_IN_FLIGHT} batches, the next is read from the store and
+     * the one answered confirmed, in the order they were sent. At most one batch more than those in
+     * flight is in memory, so a slow QRadar makes the run wait, not memory grow. A run on a shared
+     * store ({@link PostgresStore}) sends one batch at a time and does its store work between
+     * batches, so that the lease check of each confirmation comes before the next batch leaves: a
+     * run that lost its lease sends nothing more.
      */
     private <R> void send(Plan.Action action, Function<List<String>, R> call, Consumer<R> confirm) {
       boolean overlap = lease == null;
-      try (Sender sender = new Sender("ioc-sync-send-" + name)) {
+      int depth = overlap ? BATCHES_IN_FLIGHT : 1;
+      PlannedBatches planned = new PlannedBatches(action);
+      try (Sender sender = new Sender("ioc-sync-send-" + name, depth)) {
         checkStop();
-        List<String> batch = store.plannedValues(name, action, null, batchSize);
-        Future<R> inFlight = batch.isEmpty() ? null : submit(sender, call, batch);
-        while (inFlight != null) {
-          List<String> next = overlap ? following(action, batch) : List.of();
-          R result = sender.await(inFlight);
+        Deque<Future<R>> inFlight = new ArrayDeque<>(depth);
+        planned.submitUpTo(depth, inFlight, sender, call);
+        while (!inFlight.isEmpty()) {
+          R result = sender.await(inFlight.remove());
           boolean stop = stopNow();
-          if (overlap) {
-            inFlight = stop || next.isEmpty() ? null : submit(sender, call, next);
-            confirm.accept(result);
-          } else {
-            confirm.accept(result);
-            stop = stop || stopNow();
-            next = stop ? List.of() : following(action, batch);
-            inFlight = next.isEmpty() ? null : submit(sender, call, next);
+          if (overlap && !stop) {
+            planned.submitUpTo(depth, inFlight, sender, call);
           }
-          if (stop) {
+          confirm.accept(result);
+          if (stop || stopNow()) {
             throw new Retrier.StoppedException();
           }
-          batch = next;
+          if (!overlap) {
+            planned.submitUpTo(depth, inFlight, sender, call);
+          }
         }
       }
     }
 
-    private List<String> following(Plan.Action action, List<String> batch) {
-      return store.plannedValues(name, action, batch.get(batch.size() - 1), batchSize);
-    }
+    /** Reads the plan's values of one action a batch at a time, in value order. */
+    private final class PlannedBatches {
+      private final Plan.Action action;
+      private @Nullable String last;
+      private boolean done;
 
-    private static <R> Future<R> submit(
-        Sender sender, Function<List<String>, R> call, List<String> batch) {
-      return sender.submit(() -> call.apply(batch));
+      PlannedBatches(Plan.Action action) {
+        this.action = action;
+      }
+
+      /** Reads and submits batches until {@code depth} are in flight or the plan is sent. */
+      <R> void submitUpTo(
+          int depth, Deque<Future<R>> inFlight, Sender sender, Function<List<String>, R> call) {
+        while (!done && inFlight.size() < depth) {
+          List<String> batch = store.plannedValues(name, action, last, batchSize);
+          if (batch.isEmpty()) {
+            done = true;
+          } else {
+            last = batch.get(batch.size() - 1);
+            inFlight.add(sender.submit(() -> call.apply(batch)));
+          }
+        }
+      }
     }
 
     private boolean stopNow() {
@@ -762,7 +811,7 @@ public final class SyncEngine {
       List<String> toRemove = store.plannedValues(name, Plan.Action.REMOVE, null, dryRunListLimit);
       store.clearStaging(name);
       added = planned.toAdd();
-      removed = planned.toRemove();
+      removed.set(planned.toRemove());
       return report(RunOutcome.OK, null, toAdd, toRemove);
     }
 
@@ -815,7 +864,7 @@ public final class SyncEngine {
           fetched,
           desired,
           added,
-          removed,
+          removed.get(),
           skippedTotal,
           skipped,
           error,
@@ -830,17 +879,18 @@ public final class SyncEngine {
       List<StagedAttribute> staged, Map<SkipReason, List<SkippedAttribute>> examples) {}
 
   /**
-   * Makes one call at a time on a thread of its own, so that the caller can work on the next batch
-   * meanwhile. Closing interrupts a call still going: its batch stays pending in the ledger, and
-   * the next run sends it again.
+   * Makes up to a given number of calls at once on threads of its own, so that the caller can work
+   * on the next batch meanwhile. Closing interrupts the calls still going: their batches stay
+   * pending in the ledger, and the next run sends them again.
    */
   private static final class Sender implements AutoCloseable {
     private final ExecutorService executor;
     private volatile boolean interrupted;
 
-    Sender(String threadName) {
+    Sender(String threadName, int threads) {
       this.executor =
-          Executors.newSingleThreadExecutor(
+          Executors.newFixedThreadPool(
+              threads,
               task -> {
                 Thread thread = new Thread(task, threadName);
                 thread.setDaemon(true);

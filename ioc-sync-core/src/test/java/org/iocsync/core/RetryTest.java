@@ -137,13 +137,16 @@ class RetryTest {
 
     RunReport failed = h.run("ips", RunKind.INCREMENTAL);
 
+    // The first batch is confirmed. The third, in flight beside the second, may have reached
+    // QRadar, and the removal, sent beside the additions, may have too: neither is confirmed
+    // unless QRadar answered, and what is not confirmed stays pending for the next run.
     assertThat(failed.outcome()).isEqualTo(RunOutcome.FAILED);
     assertThat(failed.added()).isEqualTo(2);
     assertThat(h.qradar.contents(SET))
-        .containsExactlyInAnyOrder("10.0.0.1", "10.0.0.2", "10.0.0.3");
-    assertThat(h.qradar.calls(FakeQradar.Op.REMOVE)).isZero();
+        .contains("10.0.0.2", "10.0.0.3")
+        .doesNotContain("10.0.0.4", "10.0.0.5");
     assertThat(h.store.syncState("ips").pendingAdd()).isEqualTo(3);
-    assertThat(h.store.syncState("ips").pendingRemove()).isEqualTo(1);
+    assertThat(h.store.syncState("ips").pendingRemove() + failed.removed()).isEqualTo(1);
     assertThat(h.store.runs("ips", 1).get(0).added()).isEqualTo(2);
 
     RunReport next = h.run("ips", RunKind.INCREMENTAL);
@@ -215,8 +218,11 @@ class RetryTest {
     RunReport stopped =
         h.engine.run("ips", RunKind.FULL, false, () -> h.qradar.calls(FakeQradar.Op.ADD) >= 1);
 
+    // The stop comes while two batches are in flight: the run confirms what QRadar answered and
+    // takes no further batch.
     assertThat(stopped.outcome()).isEqualTo(RunOutcome.CANCELLED);
-    assertThat(h.qradar.contents(SET)).hasSize(2);
+    assertThat(h.qradar.contents(SET)).hasSizeBetween(2, 4);
+    assertThat(h.qradar.calls(FakeQradar.Op.ADD)).isLessThanOrEqualTo(2);
     assertThat(h.store.syncState("ips").cursor()).isNull();
     assertThat(h.store.runs("ips", 1).get(0).outcome()).isEqualTo(RunOutcome.CANCELLED);
 

@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -548,8 +550,72 @@ class SyncEngineTest {
 
     h.run("ips", RunKind.FULL);
 
-    assertThat(qradar.addBatches()).extracting(List::size).containsExactly(2, 2, 1);
+    assertThat(qradar.addBatches()).extracting(List::size).containsExactlyInAnyOrder(2, 2, 1);
     assertThat(h.store.recentValues("ips")).hasSize(5).allMatch(RecentValue::added);
+  }
+
+  @Test
+  void hasQradarTakeTwoBatchesAtOnce() {
+    FakeQradar slow = new FakeQradar();
+    Rendezvous twoBatches = new Rendezvous(2);
+    SetTarget target =
+        new ForwardingTarget(slow) {
+          @Override
+          public AddResult add(String set, List<String> values) {
+            twoBatches.meet();
+            return super.add(set, values);
+          }
+        };
+    h = restartWith(b -> b.batchSize(2).target(target));
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    String event = misp.addEvent(true);
+    for (int i = 1; i <= 6; i++) {
+      misp.add(event, "ip-dst", "10.0.0." + i);
+    }
+
+    RunReport report = h.run("ips", RunKind.FULL);
+
+    assertThat(report.added()).isEqualTo(6);
+    assertThat(twoBatches.mostInside()).isEqualTo(2);
+    assertThat(slow.contents(SET)).hasSize(6);
+    assertThat(h.store.syncState("ips").confirmed()).isEqualTo(6);
+  }
+
+  @Test
+  void sendsRemovalsWhileItSendsAdditions() {
+    FakeQradar slow = new FakeQradar();
+    Rendezvous addAndRemove = new Rendezvous(2);
+    SetTarget target =
+        new ForwardingTarget(slow) {
+          @Override
+          public AddResult add(String set, List<String> values) {
+            if (values.contains("10.0.0.3")) {
+              addAndRemove.meet();
+            }
+            return super.add(set, values);
+          }
+
+          @Override
+          public void remove(String set, List<String> values) {
+            addAndRemove.meet();
+            super.remove(set, values);
+          }
+        };
+    h = restartWith(b -> b.incrementalOverlap(Duration.ZERO).target(target));
+    h.store.saveJob(TestJobs.ips("ips", SET));
+    String event = misp.addEvent(true);
+    String first = misp.add(event, "ip-dst", "10.0.0.1");
+    misp.add(event, "ip-dst", "10.0.0.2");
+    h.run("ips", RunKind.FULL);
+    misp.delete(first);
+    misp.add(event, "ip-dst", "10.0.0.3");
+
+    RunReport report = h.run("ips", RunKind.INCREMENTAL);
+
+    assertThat(report.added()).isEqualTo(1);
+    assertThat(report.removed()).isEqualTo(1);
+    assertThat(addAndRemove.mostInside()).isEqualTo(2);
+    assertThat(slow.contents(SET)).containsExactlyInAnyOrder("10.0.0.2", "10.0.0.3");
   }
 
   @Test
@@ -801,5 +867,35 @@ class SyncEngineTest {
     assertThat(report.startedAt().getNano()).isNotZero();
     assertThat(h.store.syncState("ips").cursor())
         .isEqualTo(Instant.ofEpochSecond(report.startedAt().getEpochSecond()));
+  }
+
+  /**
+   * Holds each caller until the given number have come, or five seconds have passed, and counts the
+   * most that were inside at once: calls made one after another never meet.
+   */
+  private static final class Rendezvous {
+    private final CountDownLatch arrivals;
+    private final AtomicInteger inside = new AtomicInteger();
+    private final AtomicInteger mostInside = new AtomicInteger();
+
+    Rendezvous(int callers) {
+      this.arrivals = new CountDownLatch(callers);
+    }
+
+    void meet() {
+      mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+      arrivals.countDown();
+      try {
+        arrivals.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        inside.decrementAndGet();
+      }
+    }
+
+    int mostInside() {
+      return mostInside.get();
+    }
   }
 }
