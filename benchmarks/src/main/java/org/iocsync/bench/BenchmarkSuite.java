@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.iocsync.testkit.FakeMisp;
 import org.iocsync.testkit.FakeQradar;
 import org.iocsync.testkit.LoggedRequest;
@@ -15,12 +17,17 @@ import org.iocsync.testkit.LoggedRequest;
  * Runs the end-to-end benchmarks, each in a JVM of its own with the heap its target allows, against
  * fakes served from this JVM on 127.0.0.1, and prints a table of figures and targets.
  *
- * <p>Arguments: {@code --scale F} multiplies every size (for a quick trial, such as {@code 0.1}).
- * The exit code is 1 when a target is missed.
+ * <p>Arguments: {@code --scale F} multiplies every size (for a quick trial, such as {@code 0.1});
+ * {@code --only NAME,...} runs only the named benchmarks, from {@code misp}, {@code qradar}, {@code
+ * sync}, {@code changes}, {@code shared} and {@code status}. The exit code is 1 when a target is
+ * missed.
  */
 public final class BenchmarkSuite {
   /** How many QRadar requests the sync benchmark logs: enough to see an idle poll's. */
   private static final int IDLE_REQUEST_LOG = 16;
+
+  private static final Set<String> BENCHMARKS =
+      new LinkedHashSet<>(List.of("misp", "qradar", "sync", "changes", "shared", "status"));
 
   private final double scale;
   private final List<Row> rows = new ArrayList<>();
@@ -31,22 +38,42 @@ public final class BenchmarkSuite {
 
   public static void main(String[] args) throws Exception {
     double scale = 1.0;
+    Set<String> only = BENCHMARKS;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--scale") && i + 1 < args.length) {
         scale = Double.parseDouble(args[++i]);
+      } else if (args[i].equals("--only") && i + 1 < args.length) {
+        only = Set.copyOf(List.of(args[++i].split(",")));
       } else {
-        System.err.println("usage: java -jar benchmarks.jar [--scale F]");
-        System.exit(2);
+        only = Set.of();
       }
     }
+    if (only.isEmpty() || !BENCHMARKS.containsAll(only)) {
+      System.err.println(
+          "usage: java -jar benchmarks.jar [--scale F] [--only NAME,...], names from "
+              + String.join(",", BENCHMARKS));
+      System.exit(2);
+    }
     BenchmarkSuite suite = new BenchmarkSuite(scale);
-    suite.mispStream();
-    suite.qradarBulk("LEGACY");
-    suite.qradarBulk("COLLECTIONS");
-    suite.sync();
-    suite.qradarChanges();
-    suite.sharedReads();
-    suite.statusUnderLoad();
+    if (only.contains("misp")) {
+      suite.mispStream();
+    }
+    if (only.contains("qradar")) {
+      suite.qradarBulk("LEGACY");
+      suite.qradarBulk("COLLECTIONS");
+    }
+    if (only.contains("sync")) {
+      suite.sync();
+    }
+    if (only.contains("changes")) {
+      suite.qradarChanges();
+    }
+    if (only.contains("shared")) {
+      suite.sharedReads();
+    }
+    if (only.contains("status")) {
+      suite.statusUnderLoad();
+    }
     System.exit(suite.printTable() ? 0 : 1);
   }
 
