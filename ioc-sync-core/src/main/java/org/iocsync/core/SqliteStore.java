@@ -970,8 +970,8 @@ public final class SqliteStore implements Store {
                 job);
             update(
                 c,
-                "DELETE FROM holder_value WHERE job = ?1 AND NOT EXISTS (SELECT 1 FROM stage_value s"
-                    + " WHERE s.job = ?1 AND s.value = holder_value.value"
+                "DELETE FROM holder_value WHERE job = ?1 AND NOT EXISTS (SELECT 1"
+                    + " FROM stage_value s WHERE s.job = ?1 AND s.value = holder_value.value"
                     + " AND s.uuid = holder_value.uuid)",
                 job);
           } else {
