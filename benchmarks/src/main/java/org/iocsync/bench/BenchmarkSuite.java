@@ -45,14 +45,11 @@ public final class BenchmarkSuite {
       } else if (args[i].equals("--only") && i + 1 < args.length) {
         only = Set.copyOf(List.of(args[++i].split(",")));
       } else {
-        only = Set.of();
+        usage();
       }
     }
-    if (only.isEmpty() || !BENCHMARKS.containsAll(only)) {
-      System.err.println(
-          "usage: java -jar benchmarks.jar [--scale F] [--only NAME,...], names from "
-              + String.join(",", BENCHMARKS));
-      System.exit(2);
+    if (!BENCHMARKS.containsAll(only)) {
+      usage();
     }
     BenchmarkSuite suite = new BenchmarkSuite(scale);
     if (only.contains("misp")) {
@@ -75,6 +72,13 @@ public final class BenchmarkSuite {
       suite.statusUnderLoad();
     }
     System.exit(suite.printTable() ? 0 : 1);
+  }
+
+  private static void usage() {
+    System.err.println(
+        "usage: java -jar benchmarks.jar [--scale F] [--only NAME,...], names from "
+            + String.join(",", BENCHMARKS));
+    System.exit(2);
   }
 
   private int scaled(int count) {

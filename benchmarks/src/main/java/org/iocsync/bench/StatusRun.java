@@ -24,8 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.iocsync.testkit.FakeMisp;
-import org.iocsync.testkit.FakeQradar;
 import org.iocsync.web.Main;
 
 /**
@@ -38,9 +36,8 @@ import org.iocsync.web.Main;
  * <p>Figures: {@code status.p50Ms}, {@code status.p99Ms}, {@code status.maxMs}, {@code
  * status.count}, {@code status.clients}, {@code status.errors} and {@code sync.seconds}.
  *
- * <p>Arguments: MISP's URL and key, QRadar's URL and token, and a state directory; or {@code
- * --scale F}, which starts fakes holding F × 1,000,000 attributes and runs the measurement in a
- * child JVM against them.
+ * <p>Arguments: MISP's URL and key, QRadar's URL and token, and a state directory. {@code java -jar
+ * benchmarks.jar --only status} serves the fakes and runs this against them.
  */
 public final class StatusRun {
   static final int CLIENTS = 50;
@@ -58,36 +55,11 @@ public final class StatusRun {
   private StatusRun() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 2 && args[0].equals("--scale")) {
-      standalone(Double.parseDouble(args[1]));
-    } else if (args.length == 5) {
-      measure(args[0], args[1], args[2], args[3], Path.of(args[4]));
-    } else {
-      System.err.println(
-          "usage: StatusRun --scale F | StatusRun MISP_URL MISP_KEY QRADAR_URL QRADAR_TOKEN DIR");
+    if (args.length != 5) {
+      System.err.println("usage: StatusRun MISP_URL MISP_KEY QRADAR_URL QRADAR_TOKEN DIR");
       System.exit(2);
     }
-  }
-
-  /** Serves fakes from this JVM and runs the measurement in a child, as the suite does. */
-  private static void standalone(double scale) throws Exception {
-    int count = Math.max(1, (int) Math.round(1_000_000 * scale));
-    Path state = Files.createTempDirectory("ioc-sync-bench-status");
-    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
-        FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
-      misp.seed(count);
-      Map<String, Double> figures =
-          ChildRun.run(
-              "256m",
-              StatusRun.class,
-              misp.url(),
-              misp.apiKey(),
-              qradar.url(),
-              qradar.token(),
-              state.toString());
-      System.out.println("Status calls during a full sync of " + count + " attributes:");
-      figures.forEach((key, value) -> System.out.println("  " + key + " " + value));
-    }
+    measure(args[0], args[1], args[2], args[3], Path.of(args[4]));
   }
 
   private static void measure(

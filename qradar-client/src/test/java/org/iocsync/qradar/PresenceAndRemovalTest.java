@@ -366,16 +366,7 @@ class PresenceAndRemovalTest {
           public MockResponse dispatch(RecordedRequest request) {
             String path = request.getUrl().encodedPath();
             if (path.equals(ENTRIES)) {
-              StringBuilder body = new StringBuilder("[");
-              for (int i = 1; i <= values.size(); i++) {
-                body.append(i > 1 ? "," : "")
-                    .append("{\"id\":")
-                    .append(i)
-                    .append(",\"collection_id\":42,\"value\":\"192.0.2.")
-                    .append(i)
-                    .append("\"}");
-              }
-              return Mock.json(200, body.append(']').toString());
+              return Mock.json(200, entriesNumberedFromOne(values));
             }
             if (path.startsWith(ENTRIES + "/")) {
               String id = path.substring(ENTRIES.length() + 1);
@@ -411,16 +402,7 @@ class PresenceAndRemovalTest {
           public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
             String path = request.getUrl().encodedPath();
             if (path.equals(ENTRIES)) {
-              StringBuilder body = new StringBuilder("[");
-              for (int i = 1; i <= values.size(); i++) {
-                body.append(i > 1 ? "," : "")
-                    .append("{\"id\":")
-                    .append(i)
-                    .append(",\"value\":\"192.0.2.")
-                    .append(i)
-                    .append("\"}");
-              }
-              return Mock.json(200, body.append(']').toString());
+              return Mock.json(200, entriesNumberedFromOne(values));
             }
             if (path.startsWith(ENTRIES + "/")) {
               mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -561,5 +543,19 @@ class PresenceAndRemovalTest {
       values.add(matcher.group(1).replaceAll("\\\\(.)", "$1"));
     }
     return values;
+  }
+
+  /** The set's entries for {@code values}, in collection 42, with ids 1, 2, 3 and so on. */
+  private static String entriesNumberedFromOne(List<String> values) {
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < values.size(); i++) {
+      body.append(i > 0 ? "," : "")
+          .append("{\"id\":")
+          .append(i + 1)
+          .append(",\"collection_id\":42,\"value\":\"")
+          .append(values.get(i))
+          .append("\"}");
+    }
+    return body.append(']').toString();
   }
 }
