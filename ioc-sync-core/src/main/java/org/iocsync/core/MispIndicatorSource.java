@@ -28,20 +28,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads indicators from a MISP server through its {@link MispClient}.
  *
- * <p>Searches ask for event tags too, so that a job's tag filters see them. Whether an attribute's
- * event is published, and when the event last changed, come from the event summary MISP sends with
- * the attribute when it has them. MISP's attribute search usually does not send them (it selects
- * only the event's id, title, UUID and organisations), so the source then asks {@code
- * events/restSearch} for the metadata of those events: it reads a page of attributes ahead, looks
- * up all the events of that page it does not know yet in one call, and remembers up to {@value
- * #DEFAULT_REMEMBERED_EVENTS} events per stream (the least recently used are forgotten first). A
- * read of a million attributes in a thousand events thus costs about a thousand event lookups at
- * most, in no more calls than there are pages. An incremental run asks two questions in a row, the
- * attributes changed in a window and then the attributes of events changed in the same window,
- * which often name the same events: the events the first stream learnt are handed to the second
- * (the next stream for the same window and filter, opened once the first is closed), so that an
- * incremental run looks up each event once. Nothing else is kept from one stream to the next, so a
- * later run sees every change of an event. An event the lookup does not return (deleted or hidden
+ * <p>Searches ask for event tags too when the query says so, so that a job's tag filters see them.
+ * Whether an attribute's event is published, and when the event last changed, come from the event
+ * summary MISP sends with the attribute when it has them. MISP's attribute search usually does not
+ * send them (it selects only the event's id, title, UUID and organisations), so the source then
+ * asks {@code events/restSearch} for the metadata of those events: it reads a page of attributes
+ * ahead, looks up all the events of that page it does not know yet in one call, and remembers up to
+ * {@value #DEFAULT_REMEMBERED_EVENTS} events per stream (the least recently used are forgotten
+ * first). A read of a million attributes in a thousand events thus costs about a thousand event
+ * lookups at most, in no more calls than there are pages. An incremental run asks two questions in
+ * a row, the attributes changed in a window and then the attributes of events changed in the same
+ * window, which often name the same events: the events the first stream learnt are handed to the
+ * second (the next stream for the same window and filter, opened once the first is closed), so that
+ * an incremental run looks up each event once. Nothing else is kept from one stream to the next, so
+ * a later run sees every change of an event. An event the lookup does not return (deleted or hidden
  * from the key since the page was read) counts as unpublished, with the attribute's own time as its
  * event's; the run's report shows its attributes as {@code unpublished}.
  */
@@ -101,7 +101,7 @@ public final class MispIndicatorSource implements IndicatorSource {
                 query.includeDeleted()
                     ? AttributeQuery.Deleted.INCLUDE
                     : AttributeQuery.Deleted.EXCLUDE)
-            .includeEventTags(true)
+            .includeEventTags(query.includeEventTags())
             .pageSize(pageSize);
     if (query.enforceWarninglist()) {
       search.enforceWarninglist(true);

@@ -322,6 +322,7 @@ public final class SharedReads implements IndicatorSource {
               union.eventIds(),
               union.enforceWarninglist(),
               union.includeDeleted(),
+              union.includeEventTags() || query.includeEventTags(),
               span(union.attributeWindow(), query.attributeWindow()),
               span(union.eventWindow(), query.eventWindow()));
     }

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param eventIds event ids to restrict the search to; empty means every event
  * @param enforceWarninglist whether MISP should withhold attributes on its warninglists
  * @param includeDeleted whether soft-deleted attributes are returned too ({@code deleted: [0,1]})
+ * @param includeEventTags whether each attribute's tags must include those of its event ({@code
+ *     includeEventTags}), as a job's tag filters need; MISP sends each event's tags again with
+ *     every attribute, which can double what a search costs
  * @param attributeWindow attributes whose own timestamp lies in this window, or null for any
  * @param eventWindow attributes whose event's timestamp lies in this window, or null for any
  */
@@ -25,6 +28,7 @@ public record SourceQuery(
     List<String> eventIds,
     boolean enforceWarninglist,
     boolean includeDeleted,
+    boolean includeEventTags,
     @Nullable Window attributeWindow,
     @Nullable Window eventWindow) {
   public SourceQuery {

@@ -518,7 +518,13 @@ public final class SyncEngine {
       if (kind == RunKind.FULL) {
         return List.of(
             new SourceQuery(
-                fullQueryTypes(), spec.eventIds(), spec.enforceWarninglist(), true, null, null));
+                fullQueryTypes(),
+                spec.eventIds(),
+                spec.enforceWarninglist(),
+                true,
+                filtersByTag(),
+                null,
+                null));
       }
       Instant from = Objects.requireNonNull(cursor).minus(incrementalOverlap);
       if (from.isBefore(Instant.EPOCH)) {
@@ -530,9 +536,26 @@ public final class SyncEngine {
       SourceQuery.Window window = new SourceQuery.Window(from, upperBound);
       return List.of(
           new SourceQuery(
-              List.of(), spec.eventIds(), spec.enforceWarninglist(), true, window, null),
+              List.of(),
+              spec.eventIds(),
+              spec.enforceWarninglist(),
+              true,
+              filtersByTag(),
+              window,
+              null),
           new SourceQuery(
-              List.of(), spec.eventIds(), spec.enforceWarninglist(), true, null, window));
+              List.of(),
+              spec.eventIds(),
+              spec.enforceWarninglist(),
+              true,
+              filtersByTag(),
+              null,
+              window));
+    }
+
+    /** Whether the job judges attributes by tag, and so needs their events' tags too. */
+    private boolean filtersByTag() {
+      return !spec.tags().isEmpty() || !spec.excludeTags().isEmpty();
     }
 
     /** The job's types, or when it names none, those that can yield a value for its set. */

@@ -82,7 +82,7 @@ class MispEventHandoverTest {
   void fullReadsLookTheirEventsUpEachTime() {
     long event = misp.addEvent("campaign");
     misp.addAttribute(event, "ip-dst", "10.0.0.1");
-    SourceQuery full = new SourceQuery(List.of(), List.of(), false, true, null, null);
+    SourceQuery full = new SourceQuery(List.of(), List.of(), false, true, true, null, null);
 
     read(full);
     read(full);
@@ -96,11 +96,11 @@ class MispEventHandoverTest {
   }
 
   private static SourceQuery changed(SourceQuery.Window window) {
-    return new SourceQuery(List.of(), List.of(), false, true, window, null);
+    return new SourceQuery(List.of(), List.of(), false, true, true, window, null);
   }
 
   private static SourceQuery changedEvents(SourceQuery.Window window) {
-    return new SourceQuery(List.of(), List.of(), false, true, null, window);
+    return new SourceQuery(List.of(), List.of(), false, true, true, null, window);
   }
 
   private List<SourceAttribute> read(SourceQuery query) {

@@ -446,7 +446,7 @@ class MispIndicatorSourceLookupTest {
 
   private static List<SourceAttribute> read(MispIndicatorSource source) {
     try (Stream<SourceAttribute> attributes =
-        source.attributes(new SourceQuery(List.of(), List.of(), false, false, null, null))) {
+        source.attributes(new SourceQuery(List.of(), List.of(), false, false, true, null, null))) {
       return attributes.toList();
     }
   }

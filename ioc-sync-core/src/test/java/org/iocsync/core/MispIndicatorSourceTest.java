@@ -109,7 +109,7 @@ class MispIndicatorSourceTest {
 
     List<SourceAttribute> live = read(everything());
     List<SourceAttribute> all =
-        read(new SourceQuery(List.of(), List.of(), false, true, null, null));
+        read(new SourceQuery(List.of(), List.of(), false, true, true, null, null));
 
     assertThat(live).extracting(SourceAttribute::uuid).containsExactly(kept);
     assertThat(all)
@@ -156,6 +156,7 @@ class MispIndicatorSourceTest {
             List.of(Long.toString(event)),
             true,
             true,
+            true,
             new SourceQuery.Window(from, to),
             new SourceQuery.Window(from, to)));
 
@@ -169,6 +170,23 @@ class MispIndicatorSourceTest {
         .contains("\"event_timestamp\":[1700000000,1700000600]")
         .contains("\"includeEventTags\":true")
         .doesNotContain("to_ids", "published", "\"tags\"");
+  }
+
+  @Test
+  void leavesEventTagsOutUnlessTheQueryAsksForThem() {
+    long event = misp.addEvent("Tagged event");
+    misp.tagEvent(event, "tlp:green");
+    misp.addAttribute(event, "md5", "d41d8cd98f00b204e9800998ecf8427e");
+    misp.clearRequests();
+
+    List<SourceAttribute> without =
+        read(new SourceQuery(List.of(), List.of(), false, true, false, null, null));
+
+    assertThat(misp.requests().get(0).body()).doesNotContain("\"includeEventTags\":true");
+    assertThat(without).singleElement().satisfies(a -> assertThat(a.tags()).isEmpty());
+    assertThat(read(new SourceQuery(List.of(), List.of(), false, true, true, null, null)))
+        .singleElement()
+        .satisfies(a -> assertThat(a.tags()).containsExactly("tlp:green"));
   }
 
   @Test
@@ -213,7 +231,7 @@ class MispIndicatorSourceTest {
   }
 
   private static SourceQuery everything() {
-    return new SourceQuery(List.of(), List.of(), false, false, null, null);
+    return new SourceQuery(List.of(), List.of(), false, false, true, null, null);
   }
 
   private List<SourceAttribute> read(SourceQuery query) {

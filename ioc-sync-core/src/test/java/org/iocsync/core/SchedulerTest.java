@@ -195,7 +195,7 @@ class SchedulerTest {
           job,
           (j, k, s) -> {
             SourceQuery query =
-                new SourceQuery(List.of("ip-" + j), List.of(), false, true, null, null);
+                new SourceQuery(List.of("ip-" + j), List.of(), false, true, true, null, null);
             try (var attributes = shared.attributes(query)) {
               assertThat(attributes.map(SourceAttribute::type)).containsExactly("ip-" + j);
             }

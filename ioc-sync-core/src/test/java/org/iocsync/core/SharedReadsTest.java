@@ -62,6 +62,23 @@ class SharedReadsTest {
   }
 
   @Test
+  void asksForEventTagsWhenOneRunFiltersByTag() throws Exception {
+    SharedReads shared = SharedReads.of(source);
+    List<SharedReads.Seat> seats = shared.gather(2).seats();
+    SourceQuery tagged =
+        new SourceQuery(List.of("ip-dst"), List.of(), false, true, true, null, null);
+
+    var withTags = readOn(shared, seats.get(0), tagged);
+    var without = readOn(shared, seats.get(1), full("md5"));
+
+    assertThat(withTags.get(10, TimeUnit.SECONDS)).hasSize(100);
+    assertThat(without.get(10, TimeUnit.SECONDS)).hasSize(100);
+    assertThat(source.queries)
+        .singleElement()
+        .satisfies(q -> assertThat(q.includeEventTags()).isTrue());
+  }
+
+  @Test
   void sharesEachQuestionOfIncrementalRunsWithTheSameWindow() throws Exception {
     SharedReads shared = SharedReads.of(source);
     List<SharedReads.Seat> seats = shared.gather(2).seats();
@@ -239,15 +256,15 @@ class SharedReadsTest {
   }
 
   private static SourceQuery full(String... types) {
-    return new SourceQuery(List.of(types), List.of(), false, true, null, null);
+    return new SourceQuery(List.of(types), List.of(), false, true, false, null, null);
   }
 
   private static SourceQuery changed(SourceQuery.Window window) {
-    return new SourceQuery(List.of(), List.of(), false, true, window, null);
+    return new SourceQuery(List.of(), List.of(), false, true, false, window, null);
   }
 
   private static SourceQuery changedEvents(SourceQuery.Window window) {
-    return new SourceQuery(List.of(), List.of(), false, true, null, window);
+    return new SourceQuery(List.of(), List.of(), false, true, false, null, window);
   }
 
   private static List<SourceAttribute> attributes(int count) {

@@ -174,7 +174,20 @@ class SyncEngineTest {
 
     assertThat(misp.queries())
         .containsExactly(
-            new SourceQuery(List.of("ip-src", "ip-dst"), List.of(), false, true, null, null));
+            new SourceQuery(List.of("ip-src", "ip-dst"), List.of(), false, true, true, null, null));
+  }
+
+  @Test
+  void asksForEventTagsOnlyWhenTheJobFiltersByTag() {
+    h.store.saveJob(TestJobs.withTags(TestJobs.ips("plain", SET), List.of(), List.of()));
+    h.store.saveJob(TestJobs.ips("excluding", SET));
+
+    h.run("plain", RunKind.FULL);
+    h.run("excluding", RunKind.FULL);
+
+    assertThat(misp.queries())
+        .extracting(SourceQuery::includeEventTags)
+        .containsExactly(false, true);
   }
 
   @Test
@@ -189,8 +202,8 @@ class SyncEngineTest {
             full.startedAt().minus(Duration.ofMinutes(5)), incremental.startedAt());
     assertThat(misp.queries())
         .endsWith(
-            new SourceQuery(List.of(), List.of(), false, true, window, null),
-            new SourceQuery(List.of(), List.of(), false, true, null, window));
+            new SourceQuery(List.of(), List.of(), false, true, true, window, null),
+            new SourceQuery(List.of(), List.of(), false, true, true, null, window));
   }
 
   @Test

@@ -44,6 +44,10 @@ final class TestJobs {
   }
 
   static JobSpec withTags(JobSpec job, List<String> tags) {
+    return withTags(job, tags, job.excludeTags());
+  }
+
+  static JobSpec withTags(JobSpec job, List<String> tags, List<String> excludeTags) {
     return new JobSpec(
         job.name(),
         job.referenceSet(),
@@ -51,7 +55,7 @@ final class TestJobs {
         job.types(),
         job.eventIds(),
         tags,
-        job.excludeTags(),
+        excludeTags,
         job.toIdsOnly(),
         job.publishedOnly(),
         job.enforceWarninglist(),
