@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -703,7 +704,12 @@ public final class SyncEngine {
                   sendRemovals();
                   return null;
                 });
-        sendAdditions();
+        try {
+          sendAdditions();
+        } catch (RuntimeException | Error e) {
+          removing.stop();
+          throw e;
+        }
         removing.await(removals);
       }
     }
@@ -907,6 +913,8 @@ public final class SyncEngine {
    * pending in the ledger, and the next run sends them again.
    */
   private static final class Sender implements AutoCloseable {
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     private final ExecutorService executor;
     private volatile boolean interrupted;
 
@@ -960,6 +968,19 @@ public final class SyncEngine {
           throw error;
         }
         throw new IllegalStateException(cause);
+      }
+    }
+
+    /**
+     * Interrupts the calls and waits up to {@link #STOP_WAIT} for them to end, so that what QRadar
+     * confirmed meanwhile is in the run's report as it is in the store.
+     */
+    void stop() {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 

@@ -45,6 +45,7 @@ final class FakeQradar implements SetTarget {
   private final Map<Op, Integer> calls = new EnumMap<>(Op.class);
   private final Map<Op, Map<Integer, Fault>> faults = new EnumMap<>(Op.class);
   private final Map<Op, Supplier<? extends Throwable>> always = new EnumMap<>(Op.class);
+  private final Map<String, Supplier<? extends Throwable>> addingFaults = new HashMap<>();
   private final List<List<String>> addBatches = new ArrayList<>();
   private final List<List<String>> removeBatches = new ArrayList<>();
   private Predicate<String> refuses = value -> false;
@@ -93,6 +94,14 @@ final class FakeQradar implements SetTarget {
     faults.computeIfAbsent(op, o -> new HashMap<>()).put(calls(op) + n, new Fault(true, failure));
   }
 
+  /**
+   * The first call that adds {@code value} fails before it acts, whichever call that is: with
+   * batches in flight side by side, the order in which calls arrive is not the order sent.
+   */
+  synchronized void failAdding(String value, Supplier<? extends Throwable> failure) {
+    addingFaults.put(value, failure);
+  }
+
   /** Every call of {@code op} fails before it acts, until {@link #heal}. */
   synchronized void failAlways(Op op, Supplier<? extends Throwable> failure) {
     always.put(op, failure);
@@ -101,6 +110,7 @@ final class FakeQradar implements SetTarget {
   synchronized void heal() {
     faults.clear();
     always.clear();
+    addingFaults.clear();
   }
 
   synchronized int calls(Op op) {
@@ -159,6 +169,12 @@ final class FakeQradar implements SetTarget {
   @Override
   public synchronized AddResult add(String set, List<String> values) {
     Fault fault = enter(Op.ADD);
+    for (String value : values) {
+      Supplier<? extends Throwable> failure = addingFaults.remove(value);
+      if (failure != null) {
+        FakeMisp.throwUnchecked(failure.get());
+      }
+    }
     FakeSet target = existing(set);
     addBatches.add(List.copyOf(values));
     List<String> accepted = new ArrayList<>();

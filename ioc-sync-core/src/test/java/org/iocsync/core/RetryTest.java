@@ -132,12 +132,13 @@ class RetryTest {
     for (int i = 2; i <= 6; i++) {
       h.misp.add(event, "ip-dst", "10.0.0." + i);
     }
-    h.qradar.failBefore(
-        FakeQradar.Op.ADD, 2, () -> TargetException.permanent("validation error (422)", null));
+    h.qradar.failAdding(
+        "10.0.0.4", () -> TargetException.permanent("validation error (422)", null));
 
     RunReport failed = h.run("ips", RunKind.INCREMENTAL);
 
-    // The first batch is confirmed. The third, in flight beside the second, may have reached
+    // The first batch is confirmed; the second fails. The third, in flight beside the second, may
+    // have reached
     // QRadar, and the removal, sent beside the additions, may have too: neither is confirmed
     // unless QRadar answered, and what is not confirmed stays pending for the next run.
     assertThat(failed.outcome()).isEqualTo(RunOutcome.FAILED);
