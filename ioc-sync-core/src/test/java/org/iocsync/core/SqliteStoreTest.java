@@ -96,7 +96,8 @@ class SqliteStoreTest extends StoreContractTest {
             "DROP TABLE stage_value",
             "CREATE TABLE stage_value (job TEXT NOT NULL, value TEXT NOT NULL,"
                 + " PRIMARY KEY (job, value)) WITHOUT ROWID",
-            "DELETE FROM flyway_schema_history WHERE version = '4'")) {
+            "ALTER TABLE job_state DROP COLUMN unrecorded_adds",
+            "DELETE FROM flyway_schema_history WHERE version IN ('4', '5')")) {
       sql(statement);
     }
 
@@ -290,7 +291,7 @@ class SqliteStoreTest extends StoreContractTest {
     assertThatThrownBy(() -> sqlite())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("knows up to version 4")
+        .hasMessageContaining("knows up to version 5")
         .extracting(e -> ((StoreException) e).problem())
         .isEqualTo(StoreException.Problem.NEWER_SCHEMA);
     try (Connection connection = raw();

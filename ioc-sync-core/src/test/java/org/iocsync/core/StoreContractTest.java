@@ -326,6 +326,49 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aFailedRunLeavesWhatQradarDidNotAnswerPendingAndForgetsWhatItRefused() {
+    Store store = open();
+    store.saveJob(TestJobs.ips("ips", "set"));
+    long run = store.beginRun("ips", RunKind.FULL, NOW);
+    store.stageAttributes(
+        "ips",
+        List.of(
+            new StagedAttribute("u1", "10.0.0.1", null, 1),
+            new StagedAttribute("u2", "10.0.0.2", null, 1),
+            new StagedAttribute("u3", "10.0.0.3", null, 1),
+            new StagedAttribute("u4", "10.0.0.4", null, 1)));
+    store.applyPlan(run, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+
+    store.confirmAdded(run, "ips", List.of("10.0.0.1"), List.of("10.0.0.2"), NOW);
+    assertThat(store.syncState("ips").pendingAdd()).isEqualTo(2);
+    store.finishRun(run, "ips", RunOutcome.FAILED, "QRadar went away", NOW, null, true);
+
+    assertThat(store.syncState("ips")).isEqualTo(new SyncState(null, null, 1, 2, 0));
+    long next = store.beginRun("ips", RunKind.FULL, NOW.plusSeconds(60));
+    store.stageAttributes("ips", List.of(new StagedAttribute("u1", "10.0.0.1", null, 2)));
+    store.applyPlan(next, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+    assertThat(store.plannedValues("ips", Plan.Action.REMOVE, null, 10))
+        .containsExactly("10.0.0.3", "10.0.0.4");
+  }
+
+  @Test
+  void aConfirmationArrivingAfterTheJobsSetChangedRecordsNothing() {
+    Store store = open();
+    JobSpec job = TestJobs.ips("ips", "set");
+    store.saveJob(job);
+    long run = store.beginRun("ips", RunKind.FULL, NOW);
+    store.stageAttributes("ips", List.of(new StagedAttribute("u1", "10.0.0.1", null, 1)));
+    store.applyPlan(run, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+
+    store.saveJob(TestJobs.withSet(job, "other set", ElementType.IP));
+    store.confirmAdded(run, "ips", List.of("10.0.0.1"), List.of(), NOW);
+    store.finishRun(run, "ips", RunOutcome.OK, null, NOW, NOW, true);
+
+    assertThat(store.syncState("ips").confirmed()).isZero();
+    assertThat(store.syncState("ips").pendingAdd()).isZero();
+  }
+
+  @Test
   void anIncrementalPlanJudgesOnlyWhatChangedPlusPendingValues() {
     Store store = open();
     store.saveJob(TestJobs.ips("ips", "set"));
