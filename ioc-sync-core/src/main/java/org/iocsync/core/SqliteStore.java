@@ -907,7 +907,8 @@ public final class SqliteStore implements Store {
             + " FROM (SELECT h.value AS value FROM stage_attribute s CROSS JOIN holder h"
             + " ON h.job = s.job AND h.uuid = s.uuid WHERE s.job = ?1"
             + " UNION SELECT value FROM stage_value WHERE job = ?1"
-            + " UNION SELECT value FROM ledger WHERE job = ?1 AND state <> 'CONFIRMED') cand",
+            + " UNION SELECT value FROM ledger INDEXED BY ledger_pending"
+            + " WHERE job = ?1 AND state <> 'CONFIRMED') cand",
         job);
     update(
         c,
