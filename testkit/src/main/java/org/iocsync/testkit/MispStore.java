@@ -658,9 +658,15 @@ final class MispStore {
     private final @Nullable BitSet anyTags;
     private final List<BitSet> allTags = new ArrayList<>();
     private final BitSet notTags;
+    private final BitSet eventsPassing = new BitSet();
 
     Matcher(MispQuery query) {
       this.query = query;
+      for (int index = 0; index < events.size(); index++) {
+        if (eventPasses(events.get(index))) {
+          eventsPassing.set(index);
+        }
+      }
       if (query.types.isEmpty()) {
         this.types = null;
       } else {
@@ -687,7 +693,7 @@ final class MispStore {
 
     boolean matches(int position) {
       byte flag = flags[position];
-      if ((flag & GONE) != 0) {
+      if ((flag & GONE) != 0 || !eventsPassing.get(eventOf[position])) {
         return false;
       }
       boolean deleted = (flag & DELETED) != 0;
@@ -706,7 +712,14 @@ final class MispStore {
         return false;
       }
 
-      EventRec event = events.get(eventOf[position]);
+      return tagsMatch(position, events.get(eventOf[position]));
+    }
+
+    /**
+     * Whether an attribute's event lets it match, judged once per event so that a search for the
+     * attributes of recently changed events does not judge each event again for every attribute.
+     */
+    private boolean eventPasses(EventRec event) {
       long eventId = event.id;
       if (!query.eventIds.isEmpty() && !query.eventIds.contains(eventId)) {
         return false;
@@ -717,27 +730,14 @@ final class MispStore {
       if (query.published != null && query.published != event.published) {
         return false;
       }
-      if (query.eventTime != null && !query.eventTime.contains(event.timestamp)) {
-        return false;
-      }
-      return tagsMatch(position, event);
+      return query.eventTime == null || query.eventTime.contains(event.timestamp);
     }
 
     boolean eventMatches(EventRec event) {
-      long eventId = event.id;
-      if (!query.eventIds.isEmpty() && !query.eventIds.contains(eventId)) {
-        return false;
-      }
-      if (query.notEventIds.contains(eventId)) {
-        return false;
-      }
-      if (query.published != null && query.published != event.published) {
+      if (!eventPasses(event)) {
         return false;
       }
       if (query.attributeTime != null && !query.attributeTime.contains(event.timestamp)) {
-        return false;
-      }
-      if (query.eventTime != null && !query.eventTime.contains(event.timestamp)) {
         return false;
       }
       if (anyOf(event.tags, notTags) || (anyTags != null && !anyOf(event.tags, anyTags))) {
