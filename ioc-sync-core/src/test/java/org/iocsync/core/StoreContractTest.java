@@ -127,6 +127,14 @@ abstract class StoreContractTest {
     assertThat(store.syncState("ips").confirmed()).isZero();
   }
 
+  /** Begins a full run of job "ips" at NOW, stages {@code staged} and records the run's plan. */
+  private static long recordFullPlan(Store store, StagedAttribute... staged) {
+    long run = store.beginRun("ips", RunKind.FULL, NOW);
+    store.stageAttributes("ips", List.of(staged));
+    store.applyPlan(run, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+    return run;
+  }
+
   static void confirm(Store store, String job, String value) {
     long run = store.beginRun(job, RunKind.FULL, NOW);
     store.stageAttributes(job, List.of(new StagedAttribute("u-" + value, value, null, 1)));
@@ -329,15 +337,13 @@ abstract class StoreContractTest {
   void aFailedRunLeavesWhatQradarDidNotAnswerPendingAndForgetsWhatItRefused() {
     Store store = open();
     store.saveJob(TestJobs.ips("ips", "set"));
-    long run = store.beginRun("ips", RunKind.FULL, NOW);
-    store.stageAttributes(
-        "ips",
-        List.of(
+    long run =
+        recordFullPlan(
+            store,
             new StagedAttribute("u1", "10.0.0.1", null, 1),
             new StagedAttribute("u2", "10.0.0.2", null, 1),
             new StagedAttribute("u3", "10.0.0.3", null, 1),
-            new StagedAttribute("u4", "10.0.0.4", null, 1)));
-    store.applyPlan(run, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+            new StagedAttribute("u4", "10.0.0.4", null, 1));
 
     store.confirmAdded(run, "ips", List.of("10.0.0.1"), List.of("10.0.0.2"), NOW);
     assertThat(store.syncState("ips").pendingAdd()).isEqualTo(2);
@@ -356,9 +362,7 @@ abstract class StoreContractTest {
     Store store = open();
     JobSpec job = TestJobs.ips("ips", "set");
     store.saveJob(job);
-    long run = store.beginRun("ips", RunKind.FULL, NOW);
-    store.stageAttributes("ips", List.of(new StagedAttribute("u1", "10.0.0.1", null, 1)));
-    store.applyPlan(run, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+    long run = recordFullPlan(store, new StagedAttribute("u1", "10.0.0.1", null, 1));
 
     store.saveJob(TestJobs.withSet(job, "other set", ElementType.IP));
     store.confirmAdded(run, "ips", List.of("10.0.0.1"), List.of(), NOW);
@@ -372,15 +376,13 @@ abstract class StoreContractTest {
   void anIncrementalPlanJudgesOnlyWhatChangedPlusPendingValues() {
     Store store = open();
     store.saveJob(TestJobs.ips("ips", "set"));
-    long first = store.beginRun("ips", RunKind.FULL, NOW);
-    store.stageAttributes(
-        "ips",
-        List.of(
+    long first =
+        recordFullPlan(
+            store,
             new StagedAttribute("u1", "10.0.0.1", null, 1),
             new StagedAttribute("u2", "10.0.0.2", null, 1),
             new StagedAttribute("u3", "10.0.0.2", null, 1),
-            new StagedAttribute("u4", "10.0.0.4", null, 1)));
-    store.applyPlan(first, "ips", RunKind.FULL, store.plan("ips", RunKind.FULL, SyncMode.MIRROR));
+            new StagedAttribute("u4", "10.0.0.4", null, 1));
     store.confirmAdded(first, "ips", List.of("10.0.0.1", "10.0.0.2"), List.of(), NOW);
     store.finishRun(first, "ips", RunOutcome.FAILED, "stopped", NOW, null, false);
     long next = store.beginRun("ips", RunKind.INCREMENTAL, NOW.plusSeconds(60));
