@@ -835,6 +835,7 @@ public final class SqliteStore implements Store {
         "planning the run of job " + job,
         c -> {
           settle(c, job);
+          foldUnrecorded(c, job);
           deleteStaged(c, "stage_plan", job);
           deleteStaged(c, "stage_candidate", job);
           long desired;

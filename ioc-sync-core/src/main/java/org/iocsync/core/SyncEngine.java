@@ -688,8 +688,9 @@ public final class SyncEngine {
 
     /**
      * Sends the planned additions and removals. A run on a store of its own sends the removals on a
-     * thread of their own while it sends the additions, since no value is both added and removed; a
-     * run on a shared store sends one after the other, for the reason {@link #send} gives.
+     * thread of their own while it sends the additions, since no value is both added and removed,
+     * and stops them when the additions fail; a run on a shared store sends one after the other,
+     * for the reason {@link #send} gives.
      */
     private void sendChanges(Plan planned) {
       if (lease != null || planned.toAdd() == 0 || planned.toRemove() == 0) {

@@ -358,6 +358,23 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void planningAgainAfterRecordingKeepsPendingOnlyWhatWasRecorded() {
+    Store store = open();
+    store.saveJob(TestJobs.ips("ips", "set"));
+    long run =
+        recordFullPlan(
+            store,
+            new StagedAttribute("u1", "10.0.0.1", null, 1),
+            new StagedAttribute("u2", "10.0.0.2", null, 1));
+    store.stageAttributes("ips", List.of(new StagedAttribute("u3", "10.0.0.3", null, 1)));
+
+    store.plan("ips", RunKind.FULL, SyncMode.MIRROR);
+    store.finishRun(run, "ips", RunOutcome.FAILED, "stopped", NOW, null, true);
+
+    assertThat(store.syncState("ips").pendingAdd()).isEqualTo(2);
+  }
+
+  @Test
   void aConfirmationArrivingAfterTheJobsSetChangedRecordsNothing() {
     Store store = open();
     JobSpec job = TestJobs.ips("ips", "set");
