@@ -154,6 +154,17 @@ public final class BenchmarkSuite {
       rows.add(Row.figure(incremental, "values removed", run.figure("incremental.removed")));
       addTraffic(incremental, run.traffic().get("incremental"));
     }
+    String again =
+        "Incremental again, "
+            + otherChanges(large.count(), large.changes())
+            + " others of "
+            + large.count();
+    rows.add(Row.figure(again, "seconds", large.figure("again.seconds")));
+    rows.add(
+        Row.figure(
+            again,
+            "% of the full run's time",
+            100 * large.figure("again.seconds") / large.figure("full.seconds")));
     Traffic smallChanges = small.traffic().get("incremental");
     Traffic largeChanges = large.traffic().get("incremental");
     String growth = "Incremental, " + small.count() + " to " + large.count() + " values";
@@ -203,16 +214,18 @@ public final class BenchmarkSuite {
       misp.seed(count);
       Map<String, Traffic> traffic = new LinkedHashMap<>();
       Traffic[] mark = {Traffic.of(misp, qradar)};
+      String[] measuring = {"full"};
       Map<String, Double> figures =
           ChildRun.run(
               "256m",
               SyncRun.class,
               phase -> {
-                Traffic now = Traffic.of(misp, qradar);
-                traffic.put(
-                    phase.equals("incremental") ? "full" : "incremental", now.minus(mark[0]));
+                traffic.put(measuring[0], Traffic.of(misp, qradar).minus(mark[0]));
+                measuring[0] = phase;
                 if (phase.equals("incremental")) {
-                  editValues(misp, changes);
+                  editValues(misp, changes, 0, "changed-");
+                } else if (phase.equals("again")) {
+                  editValues(misp, otherChanges(count, changes), changes, "again-");
                 }
                 mark[0] = Traffic.of(misp, qradar);
               },
@@ -309,16 +322,27 @@ public final class BenchmarkSuite {
     }
   }
 
-  /** Gives {@code count} attributes of the first seeded events new values. */
-  private static void editValues(FakeMisp misp, int count) {
+  /** How many attributes the second round of edits changes: as many as the first, if there are. */
+  private static int otherChanges(int count, int changes) {
+    return Math.min(changes, count - changes);
+  }
+
+  /**
+   * Gives {@code count} attributes of the first seeded events, after the first {@code skipped}, new
+   * values named {@code prefix} and a number.
+   */
+  private static void editValues(FakeMisp misp, int count, int skipped, String prefix) {
+    int seen = 0;
     int edited = 0;
     for (long event = 1; edited < count; event++) {
       for (FakeMisp.Attribute attribute : misp.attributes(event)) {
         if (edited == count) {
           break;
         }
-        misp.editValue(attribute.uuid(), "changed-" + edited + ".example.org");
-        edited++;
+        if (seen++ >= skipped) {
+          misp.editValue(attribute.uuid(), prefix + edited + ".example.org");
+          edited++;
+        }
       }
     }
   }
