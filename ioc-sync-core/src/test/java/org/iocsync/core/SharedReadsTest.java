@@ -68,8 +68,9 @@ class SharedReadsTest {
     SourceQuery tagged =
         new SourceQuery(List.of("ip-dst"), List.of(), false, true, true, null, null);
 
-    var withTags = readOn(shared, seats.get(0), tagged);
-    var without = readOn(shared, seats.get(1), full("md5"));
+    // The first seat's question starts the group; the tagged one joins it.
+    var without = readOn(shared, seats.get(0), full("md5"));
+    var withTags = readOn(shared, seats.get(1), tagged);
 
     assertThat(withTags.get(10, TimeUnit.SECONDS)).hasSize(100);
     assertThat(without.get(10, TimeUnit.SECONDS)).hasSize(100);
