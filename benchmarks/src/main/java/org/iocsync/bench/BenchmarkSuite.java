@@ -1,7 +1,5 @@
 package org.iocsync.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -220,8 +218,8 @@ public final class BenchmarkSuite {
 
   private SyncFigures syncAt(int count) throws Exception {
     int changes = Math.min(1_000, count);
-    Path state = Files.createTempDirectory("ioc-sync-bench");
-    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
+    try (ScratchDirectory state = ScratchDirectory.create("ioc-sync-bench");
+        FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
         FakeQradar qradar =
             FakeQradar.builder().taskPolls(1).requestLogLimit(IDLE_REQUEST_LOG).start()) {
       misp.seed(count);
@@ -245,7 +243,7 @@ public final class BenchmarkSuite {
               misp.apiKey(),
               qradar.url(),
               qradar.token(),
-              state.toString());
+              state.path().toString());
       Traffic idle = Traffic.of(misp, qradar).minus(mark[0]);
       traffic.put("idle", idle);
       List<LoggedRequest> logged = qradar.requests();
@@ -310,8 +308,8 @@ public final class BenchmarkSuite {
 
   private void statusUnderLoad() throws Exception {
     int count = scaled(1_000_000);
-    Path state = Files.createTempDirectory("ioc-sync-bench-status");
-    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
+    try (ScratchDirectory scratch = ScratchDirectory.create("ioc-sync-bench-status");
+        FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
         FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
       misp.seed(count);
       Map<String, Double> figures =
@@ -322,7 +320,7 @@ public final class BenchmarkSuite {
               misp.apiKey(),
               qradar.url(),
               qradar.token(),
-              state.toString());
+              scratch.path().toString());
       String name = "Status call, 50 clients, full sync of " + count;
       rows.add(Row.completed(name));
       rows.add(Row.below(name, "p99 (ms)", figures.get("status.p99Ms"), 50));

@@ -1,7 +1,6 @@
 package org.iocsync.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -138,8 +137,8 @@ public final class SharedReadRun {
    * PHASE.mispBytes}.
    */
   static Map<String, Double> measure(int count) throws IOException, InterruptedException {
-    Path state = Files.createTempDirectory("ioc-sync-shared-read");
-    try (FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
+    try (ScratchDirectory state = ScratchDirectory.create("ioc-sync-shared-read");
+        FakeMisp misp = FakeMisp.builder().requestLogLimit(0).start();
         FakeQradar qradar = FakeQradar.builder().taskPolls(1).requestLogLimit(0).start()) {
       misp.seed(count);
       Map<String, Double> traffic = new LinkedHashMap<>();
@@ -162,7 +161,7 @@ public final class SharedReadRun {
               misp.apiKey(),
               qradar.url(),
               qradar.token(),
-              state.toString());
+              state.path().toString());
       Map<String, Double> all = new LinkedHashMap<>(figures);
       all.putAll(traffic);
       return all;

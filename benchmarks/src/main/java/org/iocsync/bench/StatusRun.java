@@ -36,8 +36,9 @@ import org.iocsync.web.Main;
  * <p>Figures: {@code status.p50Ms}, {@code status.p99Ms}, {@code status.maxMs}, {@code
  * status.count}, {@code status.clients}, {@code status.errors} and {@code sync.seconds}.
  *
- * <p>Arguments: MISP's URL and key, QRadar's URL and token, and a state directory. {@code java -jar
- * benchmarks.jar --only status} serves the fakes and runs this against them.
+ * <p>Arguments: MISP's URL and key, QRadar's URL and token, and a directory for the server's
+ * configuration, secrets, log and state directory ({@code state}). {@code java -jar benchmarks.jar
+ * --only status} serves the fakes and runs this against them.
  */
 public final class StatusRun {
   static final int CLIENTS = 50;
@@ -63,9 +64,9 @@ public final class StatusRun {
   }
 
   private static void measure(
-      String mispUrl, String mispKey, String qradarUrl, String qradarToken, Path state)
+      String mispUrl, String mispKey, String qradarUrl, String qradarToken, Path config)
       throws Exception {
-    Path config = Files.createTempDirectory("ioc-sync-bench-status-config");
+    Path state = config.resolve("state");
     Files.writeString(config.resolve("misp.key"), mispKey);
     Files.writeString(config.resolve("qradar.token"), qradarToken);
     Path configFile = config.resolve("config.json");
