@@ -328,6 +328,31 @@ class SqliteStoreTest extends StoreContractTest {
     assertThat(store.job("ips")).isPresent();
   }
 
+  @Test
+  void aPlanCutShortAfterSettlingTheAttributesLeavesTheNextPlanWhole() throws SQLException {
+    SqliteStore store = sqlite();
+    store.saveJob(TestJobs.ips("ips", "set"));
+    store.stageAttributes("ips", attributes(0, 10));
+    try (Statement sql = raw().createStatement()) {
+      sql.executeUpdate(
+          "CREATE TRIGGER cut_short BEFORE INSERT ON stage_value"
+              + " BEGIN SELECT RAISE(ABORT, 'cut short'); END");
+    }
+
+    assertThatThrownBy(() -> store.plan("ips", RunKind.FULL, SyncMode.MIRROR))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("cut short");
+    sql("DROP TRIGGER cut_short");
+
+    Plan plan = store.plan("ips", RunKind.FULL, SyncMode.MIRROR);
+    assertThat(plan.fetched()).isEqualTo(10);
+    assertThat(plan.desired()).isEqualTo(10);
+    assertThat(plan.toAdd()).isEqualTo(10);
+    assertThat(store.plannedValues("ips", Plan.Action.ADD, null, 100))
+        .containsExactlyElementsOf(
+            attributes(0, 10).stream().map(StagedAttribute::value).sorted().toList());
+  }
+
   private static List<StagedAttribute> attributes(int from, int to) {
     List<StagedAttribute> batch = new ArrayList<>();
     for (int i = from; i < to; i++) {
