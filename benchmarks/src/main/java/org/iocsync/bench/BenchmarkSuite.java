@@ -2,6 +2,7 @@ package org.iocsync.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,12 @@ import org.iocsync.testkit.LoggedRequest;
 public final class BenchmarkSuite {
   /** How many QRadar requests the sync benchmark logs: enough to see an idle poll's. */
   private static final int IDLE_REQUEST_LOG = 16;
+
+  /**
+   * How many times the sync benchmark runs at a million attributes: its targets are judged on the
+   * run with the median full sync, since the same code takes from 17 to 26 s on these machines.
+   */
+  private static final int LARGE_SYNC_RUNS = 3;
 
   private static final Set<String> BENCHMARKS =
       new LinkedHashSet<>(List.of("misp", "qradar", "sync", "changes", "shared", "status"));
@@ -120,11 +127,28 @@ public final class BenchmarkSuite {
 
   private void sync() throws Exception {
     SyncFigures small = syncAt(scaled(100_000));
-    SyncFigures large = syncAt(scaled(1_000_000));
+    List<SyncFigures> largeRuns = new ArrayList<>();
+    for (int run = 0; run < LARGE_SYNC_RUNS; run++) {
+      largeRuns.add(syncAt(scaled(1_000_000)));
+    }
+    largeRuns.sort(Comparator.comparingDouble(run -> run.figure("full.seconds")));
+    SyncFigures large = largeRuns.get(LARGE_SYNC_RUNS / 2);
     for (SyncFigures run : List.of(small, large)) {
-      String full = "Full sync, " + run.count() + " attributes, -Xmx256m";
+      String full =
+          "Full sync, "
+              + run.count()
+              + " attributes, -Xmx256m"
+              + (run == large ? ", median of " + LARGE_SYNC_RUNS + " runs" : "");
       rows.add(Row.completed(full));
       rows.add(Row.figure(full, "seconds", run.figure("full.seconds")));
+      if (run == large) {
+        rows.add(Row.figure(full, "fastest run (s)", largeRuns.get(0).figure("full.seconds")));
+        rows.add(
+            Row.figure(
+                full,
+                "slowest run (s)",
+                largeRuns.get(LARGE_SYNC_RUNS - 1).figure("full.seconds")));
+      }
       rows.add(
           run == large
               ? Row.atLeast(full, "IOCs per second", run.figure("full.iocsPerSecond"), 50_000)
@@ -133,11 +157,13 @@ public final class BenchmarkSuite {
       rows.add(Row.figure(full, "peak heap (MiB)", run.figure("full.heapPeakMib")));
       addTraffic(full, run.traffic().get("full"));
     }
+    double largestPeak =
+        largeRuns.stream().mapToDouble(run -> run.figure("full.heapPeakMib")).max().orElseThrow();
     rows.add(
         Row.atMost(
-            "Full sync, peak heap",
+            "Full sync, highest peak heap",
             "growth " + small.count() + " to " + large.count() + " (MiB)",
-            large.figure("full.heapPeakMib") - small.figure("full.heapPeakMib"),
+            largestPeak - small.figure("full.heapPeakMib"),
             16));
 
     for (SyncFigures run : List.of(small, large)) {
