@@ -333,11 +333,9 @@ class SqliteStoreTest extends StoreContractTest {
     SqliteStore store = sqlite();
     store.saveJob(TestJobs.ips("ips", "set"));
     store.stageAttributes("ips", attributes(0, 10));
-    try (Statement sql = raw().createStatement()) {
-      sql.executeUpdate(
-          "CREATE TRIGGER cut_short BEFORE INSERT ON stage_value"
-              + " BEGIN SELECT RAISE(ABORT, 'cut short'); END");
-    }
+    sql(
+        "CREATE TRIGGER cut_short BEFORE INSERT ON stage_value"
+            + " BEGIN SELECT RAISE(ABORT, 'cut short'); END");
 
     assertThatThrownBy(() -> store.plan("ips", RunKind.FULL, SyncMode.MIRROR))
         .isInstanceOf(StoreException.class)
